@@ -1,0 +1,207 @@
+"""The command line: parses options, calls the library, prints, and maps outcomes to exit codes
+(0 clean, 1 findings at or above --fail-on, 2 unusable input or configuration)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import ConfigError, EtiquetteLintError
+from .formats import to_json, to_text
+from .lint import Options, lint_files
+from .report import Report
+
+
+class UsageProblem(click.ClickException):
+    """A problem with the input or the configuration: exit status 2."""
+
+    exit_code = 2
+
+
+def _split(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+def _today(_ctx, _param, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"expected a date YYYY-MM-DD, got {value!r}") from None
+
+
+FORMATS = ["text", "json", "sarif", "github"]
+
+
+def common_options(func):
+    """The options shared by `check` and `presend` (see spec/cli-and-output.md)."""
+    options = [
+        click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format."),
+        click.option("--output", type=click.Path(dir_okay=False), help="Write the report to FILE instead of standard output."),
+        click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default="error", show_default=True,
+                     help="Lowest severity that makes the exit status 1."),
+        click.option("--today", callback=_today, metavar="YYYY-MM-DD", help="The date the plan is judged on (default: today)."),
+        click.option("--select", multiple=True, metavar="ID,...", help="Run only these rules (off-by-default ones included)."),
+        click.option("--extend-select", multiple=True, metavar="ID,...", help="Add these rules to the enabled set."),
+        click.option("--ignore", multiple=True, metavar="ID,...", help="Skip these rules."),
+        click.option("--config", type=click.Path(dir_okay=False), help="A configuration file (default: .etiquette-lint.yaml found upward, or pyproject.toml)."),
+        click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False), help="Add the rule files in DIR (repeatable)."),
+        click.option("--no-color", is_flag=True, help="Plain text output."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def make_options(today, select, extend_select, ignore, config, rules_dirs) -> Options:
+    return Options(today=today, config=config, select=_split(select), extend_select=_split(extend_select),
+                   ignore=_split(ignore), rules_dirs=tuple(rules_dirs))
+
+
+def render(report: Report, fmt: str, *, color: bool) -> str:
+    if fmt == "json":
+        return to_json(report)
+    if fmt == "sarif":
+        from .sarif import to_sarif
+
+        return to_sarif(report)
+    if fmt == "github":
+        from .github import to_github
+
+        return to_github(report)
+    return to_text(report, color=color)
+
+
+def use_color(no_color: bool, output: str | None) -> bool:
+    if no_color or output or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+def emit(text: str, output: str | None, protected: list[str]) -> None:
+    """Print, or write the report atomically to --output (never over an input file)."""
+    if not output:
+        click.echo(text, nl=False)
+        return
+    target = Path(output)
+    resolved = target.resolve()
+    for path in protected:
+        if path != "-" and Path(path).exists() and Path(path).resolve() == resolved:
+            raise UsageProblem(f"--output {output!r} is one of the files being linted; expected another file")
+    try:
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=resolved.parent, delete=False,
+                                         prefix=f".{target.name}.", suffix=".tmp") as handle:
+            handle.write(text)
+        os.replace(handle.name, resolved)
+    except OSError as exc:
+        raise UsageProblem(f"cannot write --output {output!r}: {exc.strerror or exc}") from None
+
+
+def finish(report: Report, fmt: str, output: str | None, fail_on: str, no_color: bool, protected: list[str]) -> int:
+    emit(render(report, fmt, color=use_color(no_color, output)), output, protected)
+    if report.errors:
+        if fmt != "text" or output:
+            for error in report.errors:
+                click.echo(str(error), err=True)
+        return 2
+    return 1 if report.fails(fail_on) else 0
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="etiquette-lint")
+def cli() -> None:
+    """Lint a job candidate's post-interview follow-up plan and the drafts of its messages."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1)
+@common_options
+def check(paths, fmt, output, fail_on, today, select, extend_select, ignore, config, rules_dirs, no_color) -> int:
+    """Lint plan files (a folder: every *.plan.yaml/.yml/.json below it; -: standard input)."""
+    paths = list(paths) or ["."]
+    options = make_options(today, select, extend_select, ignore, config, rules_dirs)
+    stdin_text = None
+    if "-" in paths:
+        data = sys.stdin.buffer.read()
+        try:
+            stdin_text = data.decode("utf-8").removeprefix("\ufeff")
+        except UnicodeDecodeError as exc:
+            raise UsageProblem(f"-: standard input is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
+    report = lint_files(paths, options, stdin_text=stdin_text)
+    return finish(report, fmt, output, fail_on, no_color, paths)
+
+
+@cli.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False), help="Add the rule files in DIR.")
+def rules_command(fmt, rules_dirs) -> int:
+    """List every rule: id, default severity, enabled by default, summary."""
+    from .rules import load_rules
+
+    ruleset = load_rules(tuple(rules_dirs))
+    rules = sorted(ruleset.rules.values(), key=lambda r: r.id)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps([{"id": r.id, "severity": r.severity, "enabled": r.enabled, "summary": r.summary,
+                                "parameters": r.defaults()} for r in rules], indent=2))
+        return 0
+    width = max(len(r.id) for r in rules)
+    click.echo(f"{'id':<{width}}  {'severity':<8}  {'enabled':<7}  summary")
+    for r in rules:
+        click.echo(f"{r.id:<{width}}  {r.severity:<8}  {'yes' if r.enabled else 'no':<7}  {r.summary}")
+    return 0
+
+
+@cli.command()
+@click.argument("rule")
+@click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False), help="Add the rule files in DIR.")
+def explain(rule, rules_dirs) -> int:
+    """What RULE checks, why, its parameters, a bad and a good example, and how to fix it."""
+    from .explain import explain_rule
+    from .rules import load_rules
+
+    ruleset = load_rules(tuple(rules_dirs))
+    if rule not in ruleset.rules:
+        import difflib
+
+        close = difflib.get_close_matches(rule, list(ruleset.rules), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise UsageProblem(f"unknown rule {rule!r}{hint}; `etiquette-lint rules` lists them")
+    click.echo(explain_rule(ruleset.rules[rule]), nl=False)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status (never raise, never print a traceback)."""
+    try:
+        result = cli.main(args=argv, prog_name="etiquette-lint", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return 2
+    except click.ClickException as exc:
+        exc.show()
+        return 2 if isinstance(exc, (click.UsageError, UsageProblem)) else exc.exit_code
+    except ConfigError as exc:
+        click.echo(f"etiquette-lint: configuration error: {exc}", err=True)
+        return 2
+    except EtiquetteLintError as exc:
+        click.echo(f"etiquette-lint: {exc}", err=True)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 1
+    except Exception as exc:  # an internal error: one line, exit status 2, never a traceback
+        click.echo(f"etiquette-lint: internal error: {type(exc).__name__}: {exc}", err=True)
+        return 2
+    return result if isinstance(result, int) else 0

@@ -1,0 +1,101 @@
+"""The rule engine: the only module that imports durable_rules.
+
+Compiled rule sets are registered once per process (durable_rules refuses a name twice) and
+cached by their content. Each evaluation gets its own session id; a sentinel fact, matched by a
+no-op rule, guarantees an action ran before the session's state is deleted (deleting a session
+in which no action ran crashes the process); a catch-all pattern keeps every fact "handled";
+exceptions swallowed inside actions are surfaced as EngineError. Runs are serialized by one
+lock: the C engine holds the GIL anyway.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+
+from durable import engine as _durable
+
+from .errors import EngineError
+
+_SENTINEL = "__end__"
+_NEVER = "__never__"
+
+
+class _QuietHost(_durable.Host):
+    """A host without the background dispatch threads of durable's default host."""
+
+    def _run(self) -> None:  # no timers, no background dispatch
+        pass
+
+
+_host = _QuietHost()
+_lock = threading.Lock()
+_names: dict[str, str] = {}
+_results: dict[str, list] = {}
+_sids = itertools.count(1)
+
+
+def _recorder(rule_id: str):
+    def run(c) -> None:
+        bound = c._m if isinstance(c._m, dict) else {}
+        _results[c.s["sid"]].append((rule_id, {alias: dict(fact) for alias, fact in bound.items()}))
+
+    return run
+
+
+def _noop(c) -> None:
+    return None
+
+
+def _register(conditions: dict[str, list]) -> str:
+    key = json.dumps(conditions, sort_keys=True)
+    name = _names.get(key)
+    if name is not None:
+        return name
+    name = f"etiquette-lint-{len(_names) + 1}"
+    definition = {rule_id: {"all": json.loads(json.dumps(patterns)), "run": _recorder(rule_id)}
+                  for rule_id, patterns in conditions.items()}
+    definition[_SENTINEL] = {"all": [{"end": {"type": _SENTINEL}}], "run": _noop}
+    definition[_NEVER] = {"all": [{"any": {"$ex": {"uid": 1}}}, {"never": {"type": _NEVER}}], "run": _noop}
+    try:
+        _host.set_rulesets({name: definition})
+    except Exception as exc:  # durable reports definition errors as bare numbers
+        raise EngineError(f"the rule set could not be compiled by durable_rules: {exc}") from None
+    _names[key] = name
+    return name
+
+
+def evaluate(conditions: dict[str, list], facts: list[dict]) -> list[tuple[str, dict]]:
+    """Run `facts` (in order) through the compiled rule conditions; return (rule id, bound facts)
+    for every match."""
+    with _lock:
+        name = _register(conditions)
+        sid = str(next(_sids))
+        _results[sid] = []
+        batch = [dict(fact, sid=sid) for fact in facts]
+        batch.append({"sid": sid, "type": _SENTINEL, "uid": len(facts) + 1, "pointer": ""})
+        try:
+            state = _host.assert_facts(name, batch)
+        except Exception as exc:
+            _close(name, sid, failed=True)
+            raise EngineError(f"the rule engine failed on this plan: {type(exc).__name__}: {exc}"[:500]) from None
+        if isinstance(state, dict) and state.get("exception"):
+            _close(name, sid, failed=False)
+            raise EngineError(f"a rule action failed: {state['exception']}"[:500])
+        return _close(name, sid, failed=False)
+
+
+def _close(name: str, sid: str, *, failed: bool) -> list:
+    results = _results.pop(sid, [])
+    if failed:
+        # Make sure an action ran in this session before deleting it (see the module docstring).
+        try:
+            _host.assert_fact(name, {"sid": sid, "type": _SENTINEL, "uid": 0, "pointer": ""})
+        except Exception:
+            return results
+    try:
+        _host.delete_state(name, sid)
+    except Exception:
+        pass
+    return results

@@ -1,0 +1,524 @@
+"""The facts the rules see, drawn from a plan and its drafts.
+
+Every fact is a flat mapping of JSON-native values (dates as day numbers), with a `type`, a
+unique `uid` and a `pointer` to the plan node it is about. `FACT_FIELDS` documents each kind and
+is what the rule compiler checks conditions and message placeholders against; docs/facts.md is
+written from it (tests keep the two in step). `TIERS` is the order facts are asserted in: a rule
+may only require the absence of a fact kind that comes earlier (durable_rules' negation depends
+on that order).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from .messages import Segment
+from .plan import Action, Plan
+from .text import (
+    PhraseList,
+    find_phrases,
+    mask,
+    sentences,
+    shingles,
+    similarity,
+    specific_details,
+    stem,
+    topic_mention,
+    without_links,
+    words,
+)
+
+# type -> field -> (python type, description). `uid`, `type`, `pointer` are on every fact.
+FACT_FIELDS: dict[str, dict[str, tuple[type, str]]] = {
+    "phrase": {
+        "list": (str, "the phrase list that matched (the file name in rules/phrases/)"),
+        "text": (str, "the words matched, as written"),
+        "sentence": (str, "the sentence they stand in (at most 200 characters)"),
+        "action": (str, "the action's id (or actions[N])"),
+        "kind": (str, "the action's kind: thank_you | follow_up"),
+        "channel": (str, "the action's channel"),
+        "company": (str, "the company the message goes to"),
+        "to_names": (str, "the recipients' names, joined with 'and'"),
+        "to_decision_maker": (bool, "the message goes to a hiring manager, or the company marks none"),
+        "about_challenge": (str, "a challenge of the employer that the sentence touches on, or ''"),
+        "in_subject": (bool, "the words are in the subject line"),
+        "path": (str, "the file the words are in (a draft, or the plan for inline text)"),
+        "line": (int, "1-based line of the first word"),
+        "column": (int, "1-based column of the first word"),
+        "end_line": (int, "line just after the last character"),
+        "end_column": (int, "column just after the last character"),
+    },
+    "recipient": {
+        "action": (str, "the action's id (or actions[N])"),
+        "kind": (str, "thank_you | follow_up"),
+        "channel": (str, "email | call | voicemail | handwritten | linkedin | text"),
+        "person": (str, "the interviewer's id"),
+        "name": (str, "the interviewer's name"),
+        "interview": (str, "the interview the action belongs to"),
+        "company": (str, "the company"),
+        "has_email": (bool, "an address is known: the interviewer's email, or one in the .eml headers"),
+        "where_to_ask": (str, "who can give the address: the HR contact or search consultant, by name"),
+        "date": (str, "the action's date (YYYY-MM-DD)"),
+    },
+    "action": {
+        "action": (str, "the action's id (or actions[N])"),
+        "kind": (str, "thank_you | follow_up"),
+        "channel": (str, "email | call | voicemail | handwritten | linkedin | text"),
+        "medium": (str, "email | call (call or voicemail) | written (handwritten, linkedin, text)"),
+        "written": (bool, "the channel carries a written message"),
+        "has_message": (bool, "a draft or inline text is there to read"),
+        "status": (str, "planned | sent"),
+        "day": (int, "the action's date as a day number"),
+        "date": (str, "the action's date (and time when given)"),
+        "interview": (str, "the interview it belongs to"),
+        "interview_date": (str, "that interview's date"),
+        "company": (str, "the company"),
+        "to_count": (int, "people in `to` (and in the .eml To: header)"),
+        "to_names": (str, "their names, joined with 'and'"),
+        "cc_count": (int, "other interviewers copied (cc, Cc:, Bcc:)"),
+        "cc_names": (str, "their names"),
+        "to_hiring_manager": (bool, "a recipient is marked hiring_manager"),
+        "days_after_interview": (int, "calendar days from the interview to the action"),
+        "elapsed_hours": (float, "hours from the interview to the action when both have times, else calendar days x 24"),
+        "replied_since_interview": (bool, "the company replied between its latest interview (on or before the action) and the action"),
+        "follow_up_number": (int, "for a follow_up: its number among the company's follow-ups since the last reply (or since the latest interview); 0 otherwise"),
+        "topic_count": (int, "topics recorded for the recipients"),
+        "topics": (str, "those topics, joined with '; '"),
+        "topic_mentions": (int, "recorded topics the message touches on"),
+        "detail_count": (int, "words of specific detail (not stock courtesy, names, company or role)"),
+        "purpose": (str, "a call's purpose, as written"),
+        "purpose_asks_standing": (bool, "the purpose asks where the candidate stands (phrases/where-do-i-stand)"),
+        "sales_role": (bool, "the candidate seeks a sales role"),
+    },
+    "contact_pair": {
+        "company": (str, "the company both contacts go to"),
+        "gap_days": (int, "calendar days from the earlier contact to the later"),
+        "adjacent": (bool, "the earlier is the company's last contact before the later"),
+        "reply_between": (bool, "the company replied between them (earlier <= reply < later)"),
+        "same_person": (bool, "the two share a recipient"),
+        "earlier_action": (str, "the earlier action's id"),
+        "later_action": (str, "the later action's id"),
+        "earlier_kind": (str, "thank_you | follow_up"),
+        "later_kind": (str, "thank_you | follow_up"),
+        "earlier_channel": (str, "the earlier action's channel"),
+        "later_channel": (str, "the later action's channel"),
+        "earlier_medium": (str, "email | call | written"),
+        "later_medium": (str, "email | call | written"),
+        "earlier_date": (str, "the earlier action's date"),
+        "later_date": (str, "the later action's date"),
+        "earlier_to_names": (str, "the earlier action's recipients"),
+        "later_to_names": (str, "the later action's recipients"),
+        "related_pointer": (str, "the pointer of the earlier action"),
+    },
+    "draft_pair": {
+        "company": (str, "the company both messages go to"),
+        "similarity": (float, "0 to 1: share of the shorter message's word triples (names, titles, company and courtesy lines masked) found in the other"),
+        "similarity_percent": (int, "the same, in percent"),
+        "earlier_action": (str, "the earlier message's action id"),
+        "later_action": (str, "the later message's action id"),
+        "earlier_to_names": (str, "who the earlier message goes to"),
+        "later_to_names": (str, "who the later message goes to"),
+        "earlier_date": (str, "its date"),
+        "later_date": (str, "its date"),
+        "excerpt": (str, "the longest passage the later message shares with the earlier"),
+        "related_pointer": (str, "the pointer of the earlier action"),
+        "path": (str, "the later message's file"),
+        "line": (int, "where the shared passage starts"),
+        "column": (int, ""),
+        "end_line": (int, ""),
+        "end_column": (int, ""),
+    },
+    "person": {
+        "person": (str, "the interviewer's id"),
+        "name": (str, "their name"),
+        "title": (str, "their title"),
+        "has_email": (bool, "an email address is recorded"),
+        "hiring_manager": (bool, "marked hiring_manager"),
+        "topic_count": (int, "topics recorded"),
+        "interview": (str, "the interview this entry is in (a person met in two rounds has two)"),
+        "company": (str, "the company"),
+        "interview_date": (str, "that interview's date"),
+    },
+    "interview": {
+        "interview": (str, "the interview's id"),
+        "company": (str, "the company"),
+        "role": (str, "the role"),
+        "day": (int, "the interview's date as a day number"),
+        "date": (str, "its date (and time when given)"),
+        "past": (bool, "dated before today"),
+        "upcoming": (bool, "dated today or later"),
+        "has_hiring_manager": (bool, "an interviewer is marked hiring_manager"),
+        "hiring_manager": (str, "the hiring manager's name(s), or ''"),
+        "timing_asked": (bool, "timing.asked is true"),
+        "has_decision_by": (bool, "timing.decision_by is given"),
+        "decision_by_day": (int, "timing.decision_by as a day number (0 when absent)"),
+        "decision_by": (str, "timing.decision_by, or ''"),
+        "candidate_decides_first": (bool, "the candidate's decision_date is strictly before decision_by"),
+    },
+    "company": {
+        "company": (str, "the company's name"),
+        "candidate_deadline_first": (bool, "the candidate has a decision_date, before the company's latest decision_by or the company gave none"),
+        "decision_date": (str, "the candidate's decision_date, or ''"),
+        "decision_by": (str, "the company's latest decision_by, or ''"),
+        "has_hiring_manager": (bool, "an interviewer at the company is marked hiring_manager"),
+        "decision_makers": (str, "the hiring manager(s) by name, or 'anyone at the company'"),
+        "has_written_message": (bool, "a written message with text goes to them"),
+    },
+}
+COMMON_FIELDS = {
+    "type": (str, "the fact kind"),
+    "uid": (int, "unique within a lint run"),
+    "pointer": (str, "JSON pointer of the plan node the fact is about"),
+}
+TIERS = ("phrase", "recipient", "action", "contact_pair", "draft_pair", "person", "interview", "company")
+MAX_PAIR_GAP_DAYS = 90
+
+
+def medium(channel: str) -> str:
+    if channel == "email":
+        return "email"
+    if channel in ("call", "voicemail"):
+        return "call"
+    return "written"
+
+
+def join_names(names: list[str]) -> str:
+    names = [n for n in names if n]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+@dataclass
+class _Context:
+    plan: Plan
+    phrases: dict[str, PhraseList]
+    facts: list[dict]
+
+    def add(self, fact_type: str, pointer: str, /, **fields) -> dict:
+        fact = {"type": fact_type, "uid": len(self.facts) + 1, "pointer": pointer, **fields}
+        self.facts.append(fact)
+        return fact
+
+
+def build_facts(plan: Plan, phrases: dict[str, PhraseList], *, only_text: bool = False) -> list[dict]:
+    """All facts of the plan, in tier order (see TIERS)."""
+    ctx = _Context(plan, phrases, [])
+    companies = _companies(plan)
+    order = sorted(plan.actions, key=_order_key)
+    text_lists = [name for name in phrases if name not in ("courtesy", "stock-words", "where-do-i-stand")]
+    for action in plan.actions:
+        _phrase_facts(ctx, action, text_lists)
+    for action in plan.actions:
+        _recipient_facts(ctx, action)
+    for action in plan.actions:
+        _action_fact(ctx, action, order)
+    if not only_text:
+        _contact_pairs(ctx, order)
+    _draft_pairs(ctx, order)
+    for interview in plan.interviews:
+        for pid in interview.people:
+            person = plan.people[pid]
+            ctx.add(
+                "person", interview.person_pointers[pid], person=pid, name=person.name, title=person.title,
+                has_email=bool(person.email), hiring_manager=person.hiring_manager,
+                topic_count=len(person.topics), interview=interview.id, company=interview.company,
+                interview_date=str(interview.when),
+            )
+    for interview in plan.interviews:
+        managers = [plan.people[p].name for p in interview.people if plan.people[p].hiring_manager]
+        decision_by = interview.decision_by
+        ctx.add(
+            "interview", interview.pointer, interview=interview.id, company=interview.company,
+            role=interview.role, day=interview.when.ordinal, date=str(interview.when),
+            past=interview.when.day < plan.today, upcoming=interview.when.day >= plan.today,
+            has_hiring_manager=bool(managers), hiring_manager=join_names(managers),
+            timing_asked=interview.timing_asked, has_decision_by=decision_by is not None,
+            decision_by_day=decision_by.toordinal() if decision_by else 0,
+            decision_by=decision_by.isoformat() if decision_by else "",
+            candidate_decides_first=bool(plan.decision_date and decision_by and plan.decision_date < decision_by),
+        )
+    for company, interviews in companies.items():
+        _company_fact(ctx, company, interviews, order)
+    return ctx.facts
+
+
+def _order_key(action: Action):
+    return (action.when.day, action.when.moment.replace(tzinfo=None) if action.when.moment else datetime.min, action.index)
+
+
+def _companies(plan: Plan) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for interview in plan.interviews:
+        out.setdefault(interview.company, []).append(interview)
+    return out
+
+
+def _company_of(plan: Plan, action: Action) -> str:
+    return plan.interview(action.interview).company
+
+
+def _names(plan: Plan, ids) -> str:
+    return join_names([plan.people[i].name for i in ids])
+
+
+def _decision_makers(plan: Plan, company: str) -> set[str]:
+    people = {p for i in plan.interviews if i.company == company for p in i.people}
+    managers = {p for p in people if plan.people[p].hiring_manager}
+    return managers or people
+
+
+def _phrase_facts(ctx: _Context, action: Action, lists: list[str]) -> None:
+    message = action.message
+    if message is None:
+        return
+    plan = ctx.plan
+    company = _company_of(plan, action)
+    interview = plan.interview(action.interview)
+    makers = _decision_makers(plan, company)
+    base = dict(
+        action=action.label, kind=action.kind, channel=action.channel, company=company,
+        to_names=_names(plan, action.to), to_decision_maker=any(t in makers for t in action.to),
+    )
+    for segment in message.segments:
+        scanned = without_links(segment.text)
+        bounds = sentences(scanned)
+        for name in lists:
+            for hit in find_phrases(scanned, ctx.phrases[name]):
+                sentence = next(((s, e) for s, e in bounds if s <= hit.start < e), (hit.start, hit.end))
+                sentence_text = segment.text[sentence[0] : sentence[1]]
+                ctx.add(
+                    "phrase", action.pointer, list=name, text=segment.text[hit.start : hit.end],
+                    sentence=" ".join(sentence_text.split())[:200],
+                    about_challenge=_challenge_in(sentence_text, interview.challenges),
+                    in_subject=segment.kind == "subject", **base, **_span(segment, hit.start, hit.end),
+                )
+
+
+def _challenge_in(sentence: str, challenges: tuple[str, ...]) -> str:
+    for challenge in challenges:
+        if topic_mention(sentence, challenge):
+            return challenge
+    return ""
+
+
+def _span(segment: Segment, start: int, end: int) -> dict:
+    line, column = segment.position(start)
+    end_line, end_column = segment.position(end)
+    return dict(path=segment.path, line=line, column=column, end_line=end_line, end_column=end_column)
+
+
+def _recipient_facts(ctx: _Context, action: Action) -> None:
+    plan = ctx.plan
+    interview = plan.interview(action.interview)
+    known = {p.email for p in plan.people.values() if p.email}
+    header_addresses = set(action.message.to_addresses) if action.message else set()
+    helpers = []
+    if interview.hr_contact:
+        hr = interview.hr_contact
+        helpers.append(f"the HR contact {hr['name']}" + (f" ({hr['email']})" if hr.get("email") else ""))
+    if plan.search_consultant:
+        sc = plan.search_consultant
+        helpers.append(f"your search consultant {sc['name']}" + (f" ({sc['email']})" if sc.get("email") else ""))
+    where = " or ".join(helpers) if helpers else "the company's HR contact or whoever arranged the interview"
+    for pid in action.to:
+        person = plan.people[pid]
+        unknown_header = bool(header_addresses - known) and len(action.to) == 1
+        ctx.add(
+            "recipient", action.pointer, action=action.label, kind=action.kind, channel=action.channel,
+            person=pid, name=person.name, interview=interview.id, company=interview.company,
+            has_email=bool(person.email) or unknown_header, where_to_ask=where, date=str(action.when),
+        )
+
+
+def _action_fact(ctx: _Context, action: Action, order: list[Action]) -> None:
+    plan = ctx.plan
+    interview = plan.interview(action.interview)
+    company = interview.company
+    people = [plan.people[t] for t in action.to]
+    topics = [t for p in people for t in p.topics]
+    text = without_links(action.message.text) if action.message else ""
+    mentions = sum(1 for t in topics if topic_mention(text, t)) if text else 0
+    names = [interview.company, interview.role, plan.candidate_name] + [
+        n for p in people for n in (p.name, p.title)
+    ]
+    stock = ctx.phrases["stock-words"].words if "stock-words" in ctx.phrases else frozenset()
+    details = specific_details(text, stock, names) if text else []
+    latest = _latest_interview(plan, company, action)
+    replied = _replied_between(plan, company, latest.when, action.when, inclusive_end=True) if latest else False
+    purpose_hits = find_phrases(action.purpose, ctx.phrases["where-do-i-stand"]) if action.purpose and "where-do-i-stand" in ctx.phrases else []
+    ctx.add(
+        "action", action.pointer, action=action.label, kind=action.kind, channel=action.channel,
+        medium=medium(action.channel), written=action.written, has_message=action.message is not None,
+        status=action.status, day=action.when.ordinal, date=str(action.when), interview=interview.id,
+        interview_date=str(interview.when), company=company, to_count=len(action.to),
+        to_names=_names(plan, action.to), cc_count=len(action.cc_people), cc_names=_names(plan, action.cc_people),
+        to_hiring_manager=any(p.hiring_manager for p in people),
+        days_after_interview=action.when.ordinal - interview.when.ordinal,
+        elapsed_hours=_elapsed_hours(interview.when, action.when),
+        replied_since_interview=replied,
+        follow_up_number=_follow_up_number(plan, action, order) if action.kind == "follow_up" else 0,
+        topic_count=len(topics), topics="; ".join(topics), topic_mentions=mentions,
+        detail_count=len({stem(h.text.lower()) for h in details}), purpose=action.purpose,
+        purpose_asks_standing=bool(purpose_hits), sales_role=plan.sales_role,
+    )
+
+
+def _elapsed_hours(start, end) -> float:
+    if start.moment is not None and end.moment is not None:
+        a, b = start.moment, end.moment
+        if (a.tzinfo is None) != (b.tzinfo is None):
+            a, b = a.astimezone(), b.astimezone()
+        return round((b - a).total_seconds() / 3600, 2)
+    return float((end.day - start.day).days * 24)
+
+
+def _latest_interview(plan: Plan, company: str, action: Action):
+    held = [i for i in plan.interviews if i.company == company and i.when.day <= action.when.day]
+    return max(held, key=lambda i: (i.when.day, i.index)) if held else None
+
+
+def _le(a, b) -> bool:
+    """a <= b for two Whens: by datetime when both have times, else by date."""
+    if a.moment is not None and b.moment is not None:
+        x, y = a.moment, b.moment
+        if (x.tzinfo is None) != (y.tzinfo is None):
+            x, y = x.astimezone(), y.astimezone()
+        return x <= y
+    return a.day <= b.day
+
+
+def _lt(a, b) -> bool:
+    if a.moment is not None and b.moment is not None:
+        return not _le(b, a)
+    return a.day < b.day
+
+
+def _replied_between(plan: Plan, company: str, start, end, *, inclusive_end: bool = False) -> bool:
+    """A reply from the company with start <= reply < end (or <= end)."""
+    for reply in plan.replies:
+        if reply.company != company:
+            continue
+        if _le(start, reply.when) and (_le(reply.when, end) if inclusive_end else _lt(reply.when, end)):
+            return True
+    return False
+
+
+def _follow_up_number(plan: Plan, action: Action, order: list[Action]) -> int:
+    company = _company_of(plan, action)
+    anchors = [r.when for r in plan.replies if r.company == company and _le(r.when, action.when)]
+    latest = _latest_interview(plan, company, action)
+    if latest:
+        anchors.append(latest.when)
+    anchor = max(anchors, key=lambda w: (w.day, w.moment.replace(tzinfo=None) if w.moment else datetime.min)) if anchors else None
+    count = 0
+    for other in order:
+        if other.kind != "follow_up" or _company_of(plan, other) != company:
+            continue
+        if anchor is not None and _lt(other.when, anchor):
+            continue
+        count += 1
+        if other is action:
+            return count
+    return count
+
+
+def _contact_pairs(ctx: _Context, order: list[Action]) -> None:
+    plan = ctx.plan
+    by_company: dict[str, list[Action]] = {}
+    for action in order:
+        by_company.setdefault(_company_of(plan, action), []).append(action)
+    for company, actions in by_company.items():
+        for j, later in enumerate(actions):
+            for i in range(j - 1, -1, -1):
+                earlier = actions[i]
+                gap = later.when.ordinal - earlier.when.ordinal
+                adjacent = i == j - 1
+                if gap > MAX_PAIR_GAP_DAYS and not adjacent:
+                    break
+                ctx.add(
+                    "contact_pair", later.pointer, company=company, gap_days=gap, adjacent=adjacent,
+                    reply_between=_replied_between(plan, company, earlier.when, later.when),
+                    same_person=bool(set(earlier.to) & set(later.to)),
+                    earlier_action=earlier.label, later_action=later.label,
+                    earlier_kind=earlier.kind, later_kind=later.kind,
+                    earlier_channel=earlier.channel, later_channel=later.channel,
+                    earlier_medium=medium(earlier.channel), later_medium=medium(later.channel),
+                    earlier_date=str(earlier.when), later_date=str(later.when),
+                    earlier_to_names=_names(plan, earlier.to), later_to_names=_names(plan, later.to),
+                    related_pointer=earlier.pointer,
+                )
+
+
+def _draft_pairs(ctx: _Context, order: list[Action]) -> None:
+    plan = ctx.plan
+    courtesy = ctx.phrases.get("courtesy")
+    prepared = []
+    for action in order:
+        if action.message is None or not action.written:
+            continue
+        interview = plan.interview(action.interview)
+        company = interview.company
+        masks = [company, interview.role, plan.candidate_name] + [
+            part for p in plan.people.values() for part in (p.name, p.title, *p.name.split())
+        ] + plan.candidate_name.split()
+        body = action.message.body
+        masked = mask(without_links(body.text), masks)
+        prepared.append((action, company, masked, shingles(masked, courtesy), body))
+    for j, (later, company, masked_later, later_set, body) in enumerate(prepared):
+        for earlier, other_company, _, earlier_set, _ in prepared[:j]:
+            if other_company != company or set(earlier.to) & set(later.to):
+                continue
+            score = similarity(earlier_set, later_set)
+            if score <= 0:
+                continue
+            start, end = _shared_passage(masked_later, earlier_set)
+            ctx.add(
+                "draft_pair", later.pointer, company=company, similarity=round(score, 4),
+                similarity_percent=int(math.floor(score * 100 + 0.5)),
+                earlier_action=earlier.label, later_action=later.label,
+                earlier_to_names=_names(plan, earlier.to), later_to_names=_names(plan, later.to),
+                earlier_date=str(earlier.when), later_date=str(later.when),
+                excerpt=" ".join(body.text[start:end].split())[:160], related_pointer=earlier.pointer,
+                **_span(body, start, end),
+            )
+
+
+def _shared_passage(masked: str, other: set) -> tuple[int, int]:
+    """The longest run of the text's word triples that the other message also has."""
+    tokens = words(masked)
+    best = (0, 0)
+    run_start = None
+    for i in range(len(tokens) - 2):
+        triple = tuple(t[0].lower() for t in tokens[i : i + 3])
+        if triple in other:
+            if run_start is None:
+                run_start = i
+            if i + 3 - run_start > best[1] - best[0]:
+                best = (run_start, i + 3)
+        else:
+            run_start = None
+    if best == (0, 0):
+        return 0, 0
+    return tokens[best[0]][1], tokens[best[1] - 1][2]
+
+
+def _company_fact(ctx: _Context, company: str, interviews: list, order: list[Action]) -> None:
+    plan = ctx.plan
+    deadlines = [i.decision_by for i in interviews if i.decision_by]
+    latest = max(deadlines) if deadlines else None
+    first = bool(plan.decision_date and (latest is None or plan.decision_date < latest))
+    managers = {p for i in interviews for p in i.people if plan.people[p].hiring_manager}
+    makers = _decision_makers(plan, company)
+    to_makers = [a for a in order if a.message is not None and a.written
+                 and _company_of(plan, a) == company and any(t in makers for t in a.to)]
+    pointer = to_makers[-1].pointer if to_makers else max(interviews, key=lambda i: (i.when.day, i.index)).pointer
+    ctx.add(
+        "company", pointer, company=company, candidate_deadline_first=first,
+        decision_date=plan.decision_date.isoformat() if plan.decision_date else "",
+        decision_by=latest.isoformat() if latest else "", has_hiring_manager=bool(managers),
+        decision_makers=_names(plan, sorted(managers, key=list(plan.people).index)) if managers else "anyone at the company",
+        has_written_message=bool(to_makers),
+    )

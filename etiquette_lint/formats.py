@@ -1,0 +1,72 @@
+"""Formatters: pure functions from a Report to text."""
+
+from __future__ import annotations
+
+import json
+
+from .report import Finding, Report
+
+_COLORS = {"error": "\033[1;31m", "warning": "\033[1;33m", "info": "\033[1;36m"}
+_BOLD, _DIM, _RESET, _CYAN = "\033[1m", "\033[2m", "\033[0m", "\033[36m"
+
+
+def to_json(report: Report) -> str:
+    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def _snippet(finding: Finding, text: str | None, color: bool) -> list[str]:
+    if text is None:
+        return []
+    lines = text.splitlines()
+    if not 1 <= finding.line <= len(lines):
+        return []
+    line = lines[finding.line - 1].rstrip("\r")
+    start = max(finding.column - 1, 0)
+    if finding.end_line == finding.line:
+        end = max(finding.end_column - 1, start + 1)
+    else:
+        end = len(line)
+    end = min(max(end, start + 1), max(len(line), start + 1))
+    gutter = " " * len(str(finding.line))
+    caret = " " * start + "^" * (end - start)
+    if color:
+        caret = _COLORS[finding.severity] + caret + _RESET
+    expanded = line.replace("\t", " ")
+    return [f"{gutter} |", f"{finding.line} | {expanded}", f"{gutter} | {caret}"]
+
+
+def to_text(report: Report, *, color: bool = False, show_source: bool = True) -> str:
+    out: list[str] = []
+    for finding in report.findings:
+        severity = finding.severity
+        where = f"{finding.path}:{finding.line}:{finding.column}:"
+        if color:
+            head = f"{_BOLD}{where}{_RESET} {_COLORS[severity]}{severity}{_RESET} {_CYAN}{finding.rule}{_RESET} {finding.message}"
+        else:
+            head = f"{where} {severity} {finding.rule} {finding.message}"
+        out.append(head)
+        if show_source:
+            out.extend(_snippet(finding, report.sources.get(finding.path), color))
+            for related in finding.related:
+                out.append(f"  = related: {related.path}:{related.line}:{related.column}: {related.message}")
+            if finding.fix:
+                out.append(f"  = fix: {finding.fix}")
+            out.append("")
+    for error in report.errors:
+        out.append(str(error))
+    out.append(summary_line(report))
+    return "\n".join(out) + "\n"
+
+
+def summary_line(report: Report) -> str:
+    counts = report.counts()
+    total = sum(counts.values())
+    files = f"{report.files} file{'s' if report.files != 1 else ''}"
+    if report.errors:
+        trouble = f"; {len(report.errors)} input error{'s' if len(report.errors) != 1 else ''}"
+    else:
+        trouble = ""
+    if not total:
+        return f"No findings in {files}{trouble}."
+    parts = [f"{n} {k}{'s' if n != 1 else ''}" for k, n in counts.items() if n]
+    return f"Found {total} finding{'s' if total != 1 else ''} ({', '.join(parts)}) in {files}{trouble}."

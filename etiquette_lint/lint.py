@@ -1,0 +1,236 @@
+"""Linting: plan -> facts -> engine -> findings. The core returns data; only the CLI prints."""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from . import engine
+from .compiler import compile_rule
+from .config import Settings, find_config, read_config, resolve
+from .errors import EtiquetteLintError, InputError
+from .facts import build_facts
+from .plan import Plan, load_plan
+from .report import Finding, Related, Report
+from .rules import Rule, RuleSet, load_rules
+
+PLAN_SUFFIXES = (".plan.yaml", ".plan.yml", ".plan.json")
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to lint: the date, the configuration and rule selection, extra rule folders."""
+
+    today: date | None = None
+    config: str | None = None  # a configuration file; None: found upward from each plan
+    select: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    rules_dirs: tuple[str, ...] = ()
+    overrides: dict = field(default_factory=dict, hash=False, compare=False)  # rule id -> {key: value}
+
+    def day(self) -> date:
+        return self.today or date.today()
+
+
+def version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def settings_for(plan_path: Path | None, options: Options, ruleset: RuleSet) -> Settings:
+    if options.config:
+        config_path = Path(options.config)
+        config = read_config(config_path)
+        source = str(config_path)
+    else:
+        found = find_config(plan_path if plan_path is not None else Path.cwd())
+        config, source = (found[1], str(found[0])) if found else ({}, "")
+    if options.overrides:
+        merged = dict(config or {})
+        rules = {k: dict(v) if isinstance(v, dict) else v for k, v in (merged.get("rules") or {}).items()}
+        for rule_id, values in options.overrides.items():
+            rules[rule_id] = {**(rules.get(rule_id) or {}), **values}
+        merged["rules"] = rules
+        config = merged
+    return resolve(
+        ruleset, config, source,
+        select=list(options.select), extend_select=list(options.extend_select), ignore=list(options.ignore),
+    )
+
+
+@lru_cache(maxsize=64)
+def _conditions(ruleset: RuleSet, key: tuple) -> dict[str, list]:
+    out = {}
+    for rule_id, _severity, params in key:
+        conditions, _ = compile_rule(ruleset.rules[rule_id], dict(params))
+        out[rule_id] = conditions
+    return out
+
+
+def lint_plan(plan: Plan, settings: Settings, ruleset: RuleSet) -> list[Finding]:
+    """Every finding of the enabled rules on a loaded plan, sorted and without duplicates."""
+    if not settings.rules:
+        return []
+    facts = build_facts(plan, ruleset.phrases)
+    conditions = _conditions(ruleset, settings.key())
+    matches = engine.evaluate(conditions, facts)
+    seen = set()
+    findings = []
+    for rule_id, bound in matches:
+        rule = ruleset.rules[rule_id]
+        rule_settings = settings.rules[rule_id]
+        finding = _finding(rule, rule_settings.severity, dict(rule_settings.parameters), bound, plan)
+        key = (finding.rule, finding.pointer, finding.path, finding.line, finding.column)
+        if key in seen:
+            continue
+        seen.add(key)
+        findings.append(finding)
+    findings.sort(key=Finding.sort_key)
+    return findings
+
+
+class _Fields(dict):
+    """Format-map access to bound facts as {alias.field} and to parameters as {name}."""
+
+    def __missing__(self, key):  # pragma: no cover - templates are checked when rules load
+        return "{" + key + "}"
+
+
+class _Fact:
+    def __init__(self, fact: dict) -> None:
+        self._fact = fact
+
+    def __getattr__(self, name: str):
+        value = self._fact.get(name, "")
+        if isinstance(value, float):
+            return f"{value:g}"
+        return value
+
+
+def _render(template: str, bound: dict, params: dict) -> str:
+    values = _Fields({alias: _Fact(fact) for alias, fact in bound.items()})
+    values.update(params)
+    return string.Formatter().vformat(template, (), values)
+
+
+def _holds(when: dict, bound: dict) -> bool:
+    for name, expected in when.items():
+        alias, fieldname = name.split(".", 1)
+        if bound.get(alias, {}).get(fieldname) != expected:
+            return False
+    return True
+
+
+def _location(plan: Plan, fact: dict) -> tuple[str, int, int, int, int]:
+    if "path" in fact and "line" in fact and fact.get("end_line"):
+        return fact["path"], fact["line"], fact["column"], fact["end_line"], fact["end_column"]
+    span = plan.document.span(fact["pointer"])
+    return plan.path, span.line, span.column, span.end_line, span.end_column
+
+
+def _finding(rule: Rule, severity: str, params: dict, bound: dict, plan: Plan) -> Finding:
+    template = rule.message
+    for variant in rule.messages:
+        if _holds(variant["when"], bound):
+            template = variant["message"]
+            break
+    message = " ".join(_render(template, bound, params).split())
+    for note in rule.notes:
+        if _holds(note["when"], bound):
+            message += " " + " ".join(_render(note["text"], bound, params).split())
+    fact = bound[rule.report]
+    path, line, column, end_line, end_column = _location(plan, fact)
+    related = []
+    for entry in rule.related:
+        at = entry["at"]
+        if "." in at:
+            alias, fieldname = at.split(".", 1)
+            pointer = bound[alias].get(fieldname, "")
+            span = plan.document.span(pointer)
+            rel = Related(plan.path, span.line, span.column, pointer, _render(entry["message"], bound, params))
+        else:
+            rel_path, rel_line, rel_column, rel_end_line, rel_end_column = _location(plan, bound[at])
+            rel = Related(rel_path, rel_line, rel_column, bound[at]["pointer"],
+                          _render(entry["message"], bound, params), rel_end_line, rel_end_column)
+        related.append(rel)
+    return Finding(
+        rule=rule.id, severity=severity, message=message, path=path, line=line, column=column,
+        end_line=end_line, end_column=end_column, pointer=fact["pointer"], related=tuple(related),
+        fix=" ".join(rule.fix.split()), plan=plan.path,
+    )
+
+
+def discover(paths: list[str]) -> list[str]:
+    """Plan files named, or found below the folders named (recursively, in a stable order)."""
+    found: list[str] = []
+    for path in paths:
+        if path == "-":
+            found.append(path)
+            continue
+        p = Path(path)
+        if p.is_dir():
+            matches = sorted(
+                str(f) for f in p.rglob("*") if f.is_file() and f.name.endswith(PLAN_SUFFIXES)
+                and not any(part.startswith(".") and part not in (".", "..") for part in f.relative_to(p).parts)
+            )
+            found.extend(matches)
+        else:
+            found.append(path)
+    return list(dict.fromkeys(found))
+
+
+def lint_files(paths: list[str], options: Options, *, stdin_text: str | None = None) -> Report:
+    """Lint every plan named or found; input errors are collected in the report, not raised."""
+    ruleset = load_rules(options.rules_dirs)
+    findings: list[Finding] = []
+    errors: list[EtiquetteLintError] = []
+    files = discover(paths)
+    ran: dict[str, Rule] = {}
+    sources: dict[str, str] = {}
+    for file in files:
+        try:
+            if file == "-":
+                plan = load_plan("-", today=options.day(), text=stdin_text or "", base_dir=Path.cwd())
+                settings = settings_for(None, options, ruleset)
+            else:
+                settings = settings_for(Path(file), options, ruleset)
+                plan = load_plan(file, today=options.day())
+            for rule_id in settings.rules:
+                ran[rule_id] = ruleset.rules[rule_id]
+            findings.extend(lint_plan(plan, settings, ruleset))
+            sources.update(plan.sources())
+        except EtiquetteLintError as exc:
+            errors.extend(getattr(exc, "errors", [exc]))
+    if not files:
+        errors.append(InputError(f"no plan files (*.plan.yaml, *.plan.yml, *.plan.json) found in {', '.join(paths)}"))
+    findings.sort(key=Finding.sort_key)
+    return Report(tuple(findings), tuple(errors), len(files), tuple(ran.values()), version(), sources)
+
+
+def lint_path(path: str | Path, *, today: date | None = None, config: str | None = None,
+              select=(), extend_select=(), ignore=(), rules_dirs=()) -> Report:
+    """Lint a plan file (or every plan below a folder); raise the first input error."""
+    options = Options(today=today, config=config, select=tuple(select), extend_select=tuple(extend_select),
+                      ignore=tuple(ignore), rules_dirs=tuple(rules_dirs))
+    report = lint_files([str(path)], options)
+    if report.errors:
+        raise report.errors[0]
+    return report
+
+
+def lint_text(text: str, *, base_dir: str | Path = ".", today: date | None = None, path: str = "<text>",
+              config: str | None = None, select=(), extend_select=(), ignore=(), rules_dirs=()) -> Report:
+    """Lint a plan held in memory (as an editor has it); drafts are resolved from `base_dir`."""
+    options = Options(today=today, config=config, select=tuple(select), extend_select=tuple(extend_select),
+                      ignore=tuple(ignore), rules_dirs=tuple(rules_dirs))
+    ruleset = load_rules(options.rules_dirs)
+    settings = settings_for(Path(base_dir) / "plan", options, ruleset)
+    plan = load_plan(path, today=options.day(), text=text, base_dir=Path(base_dir))
+    findings = lint_plan(plan, settings, ruleset)
+    ran = tuple(ruleset.rules[r] for r in settings.rules)
+    return Report(tuple(findings), (), 1, ran, version(), plan.sources())

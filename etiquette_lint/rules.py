@@ -1,0 +1,147 @@
+"""Rule files: loading, validation, and the settings a configuration gives them.
+
+A rule file (`rules/<id>.yaml`) is validated against `schemas/rule.schema.json`, then its
+condition is compiled (see compiler.py) so a broken rule is reported when it is loaded, with the
+file and the field, never in the middle of a lint.
+"""
+
+from __future__ import annotations
+
+import json
+import string
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+from .errors import RuleError
+from .resources import rules_dir, schema_path
+from .source import load_document
+from .text import PhraseList, load_phrase_lists
+
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    summary: str
+    severity: str
+    enabled: bool
+    since: str
+    source: str
+    rationale: str
+    fix: str
+    message: str
+    messages: tuple[dict, ...]
+    notes: tuple[dict, ...]
+    parameters: dict
+    match: tuple[dict, ...]
+    report: str
+    related: tuple[dict, ...]
+    examples: dict
+    path: str
+
+    def defaults(self) -> dict:
+        return {name: spec["default"] for name, spec in self.parameters.items()}
+
+
+@dataclass(frozen=True, eq=False)
+class RuleSet:
+    """Every rule known to a run (built-in and --rules), and the phrase lists."""
+
+    rules: dict[str, Rule]
+    phrases: dict[str, PhraseList] = field(compare=False)
+    folders: tuple[str, ...] = ()
+
+
+@lru_cache(maxsize=1)
+def _validator():
+    schema = json.loads(schema_path("rule.schema.json").read_text(encoding="utf-8"))
+    return jsonschema.validators.validator_for(schema)(schema)
+
+
+def load_rule_file(file: Path) -> Rule:
+    from .compiler import check_rule
+
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError(f"cannot be read: {exc}", path=str(file)) from None
+    try:
+        document = load_document(text, str(file))
+    except Exception as exc:  # InputError from the YAML reader: re-raise as a rule error
+        raise RuleError(getattr(exc, "message", str(exc)), path=str(file),
+                        line=getattr(exc, "line", None), column=getattr(exc, "column", None)) from None
+    data = document.data
+    errors = list(_validator().iter_errors(data))
+    if errors:
+        error = min(errors, key=lambda e: len(e.absolute_path))
+        pointer = "".join(f"/{p}" for p in error.absolute_path)
+        span = document.span(pointer)
+        raise RuleError(f"{error.message}", path=str(file), line=span.line, column=span.column, pointer=pointer or "/")
+    if data["id"] != file.stem:
+        span = document.span("/id")
+        raise RuleError(f"rule id {data['id']!r} differs from the file name {file.stem!r}; expected them equal",
+                        path=str(file), line=span.line, column=span.column, pointer="/id")
+    match = tuple(data["match"])
+    aliases = [p.get("as") or p["fact"] for p in match if "fact" in p]
+    rule = Rule(
+        id=data["id"],
+        summary=data["summary"],
+        severity=data["severity"],
+        enabled=data.get("enabled", True),
+        since=str(data["since"]),
+        source=data.get("source", ""),
+        rationale=data["rationale"].strip(),
+        fix=data["fix"].strip(),
+        message=" ".join(data["message"].split()),
+        messages=tuple(data.get("messages", ())),
+        notes=tuple(data.get("notes", ())),
+        parameters=data.get("parameters", {}),
+        match=match,
+        report=data.get("report") or (aliases[0] if aliases else ""),
+        related=tuple(data.get("related", ())),
+        examples=data["examples"],
+        path=str(file),
+    )
+    try:
+        check_rule(rule)
+    except RuleError as exc:
+        span = document.span(exc.pointer or "")
+        raise RuleError(exc.message, path=str(file), line=span.line, column=span.column, pointer=exc.pointer) from None
+    return rule
+
+
+def load_rules(extra_folders: tuple[str, ...] = ()) -> RuleSet:
+    """The built-in rules, then those of each extra folder (a later file of the same id replaces)."""
+    return _load_rules(tuple(str(Path(f).resolve()) for f in extra_folders))
+
+
+@lru_cache(maxsize=16)
+def _load_rules(extra_folders: tuple[str, ...]) -> RuleSet:
+    folders = [rules_dir()] + [Path(f) for f in extra_folders]
+    rules: dict[str, Rule] = {}
+    for folder in folders:
+        if not folder.is_dir():
+            raise RuleError("is not a folder of rule files; expected a folder holding <rule-id>.yaml files", path=str(folder))
+        for file in sorted(folder.glob("*.yaml")):
+            rule = load_rule_file(file)
+            rules[rule.id] = rule
+    phrases = load_phrase_lists(folders)
+    return RuleSet(rules, phrases, tuple(str(f) for f in folders))
+
+
+def template_fields(template: str) -> list[str]:
+    """The placeholders of a message template: 'alias.field' or a parameter name."""
+    try:
+        return [name for _, name, _, _ in string.Formatter().parse(template) if name]
+    except ValueError as exc:
+        raise RuleError(f"malformed message template {template!r}: {exc}") from None
+
+
+def explain_yaml(rule: Rule) -> str:
+    """The rule's examples as YAML, for `explain` (they are data, shown as written)."""
+    return yaml.safe_dump(rule.examples, sort_keys=False, allow_unicode=True)

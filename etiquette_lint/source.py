@@ -1,0 +1,201 @@
+"""Read YAML or JSON safely into plain values, keeping the source position of every node.
+
+Only the YAML core types are accepted (no object tags); alias expansion and size are bounded,
+so a hostile file cannot exhaust memory. Timestamps stay strings: the plan model parses dates
+itself, so a YAML plan and a JSON plan mean the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import yaml
+
+from .errors import InputError
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_NODES = 200_000
+
+_CORE_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+}
+
+
+@dataclass(frozen=True)
+class Span:
+    """1-based line and column of where a node starts and ends."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed file: its data, and the span of every JSON pointer in it."""
+
+    path: str
+    text: str
+    data: object
+    spans: dict[str, Span]
+
+    def span(self, pointer: str) -> Span:
+        """The span of `pointer`, or of its nearest ancestor that exists."""
+        while pointer not in self.spans and pointer:
+            pointer = pointer.rsplit("/", 1)[0]
+        return self.spans.get(pointer, Span(1, 1, 1, 1))
+
+    def comments(self) -> dict[int, str]:
+        """Trailing and whole-line YAML comments by 1-based line (for suppressions and fixtures)."""
+        found: dict[int, str] = {}
+        for number, line in enumerate(self.text.splitlines(), start=1):
+            index = _comment_start(line)
+            if index is not None:
+                found[number] = line[index + 1 :].strip()
+        return found
+
+
+def _comment_start(line: str) -> int | None:
+    quote = None
+    for index, char in enumerate(line):
+        if quote:
+            if char == quote:
+                quote = None
+        elif char in "\"'" and (index == 0 or line[index - 1] in " \t:[{,-"):
+            quote = char
+        elif char == "#" and (index == 0 or line[index - 1] in " \t"):
+            return index
+    return None
+
+
+def escape_pointer(token: object) -> str:
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def load_document(text: str, path: str) -> Document:
+    """Parse `text` (YAML or JSON) into a Document; raise InputError naming the place."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
+        raise InputError(
+            f"file is too large: {len(text.encode('utf-8', 'surrogatepass'))} bytes, "
+            f"expected at most {MAX_FILE_BYTES}",
+            path=path,
+        )
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        context = f" ({exc.context})" if exc.context and exc.problem else ""
+        raise InputError(
+            f"invalid YAML: {problem}{context}",
+            path=path,
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+        ) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"invalid YAML: {exc}", path=path) from None
+    spans: dict[str, Span] = {}
+    if root is None:
+        return Document(path, text, None, spans)
+    budget = [MAX_NODES]
+    data = _build(root, "", spans, budget, path)
+    return Document(path, text, data, spans)
+
+
+def _span(node: yaml.Node) -> Span:
+    return Span(
+        node.start_mark.line + 1,
+        node.start_mark.column + 1,
+        node.end_mark.line + 1,
+        node.end_mark.column + 1,
+    )
+
+
+def _build(node: yaml.Node, pointer: str, spans: dict[str, Span], budget: list[int], path: str):
+    budget[0] -= 1
+    if budget[0] < 0:
+        span = _span(node)
+        raise InputError(
+            f"the document expands to more than {MAX_NODES} nodes (YAML aliases?); "
+            "expected a plan of ordinary size",
+            path=path,
+            line=span.line,
+            column=span.column,
+            pointer=pointer or "/",
+        )
+    if node.tag not in _CORE_TAGS:
+        span = _span(node)
+        raise InputError(
+            f"unsupported YAML tag {node.tag!r}; expected plain YAML values "
+            "(strings, numbers, booleans, dates, lists, mappings)",
+            path=path,
+            line=span.line,
+            column=span.column,
+            pointer=pointer or "/",
+        )
+    spans.setdefault(pointer, _span(node))
+    if isinstance(node, yaml.MappingNode):
+        out: dict = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                span = _span(key_node)
+                raise InputError(
+                    "a mapping key must be a plain string",
+                    path=path, line=span.line, column=span.column, pointer=pointer or "/",
+                )
+            key = str(_scalar(key_node))
+            if key in out:
+                span = _span(key_node)
+                raise InputError(
+                    f"duplicate key {key!r}",
+                    path=path, line=span.line, column=span.column, pointer=pointer or "/",
+                )
+            child = f"{pointer}/{escape_pointer(key)}"
+            out[key] = _build(value_node, child, spans, budget, path)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _build(item, f"{pointer}/{index}", spans, budget, path)
+            for index, item in enumerate(node.value)
+        ]
+    return _scalar(node)
+
+
+
+
+def _scalar(node: yaml.ScalarNode):
+    tag = node.tag
+    value = node.value
+    if tag == "tag:yaml.org,2002:str" or tag == "tag:yaml.org,2002:timestamp":
+        return value
+    if tag == "tag:yaml.org,2002:null":
+        return None
+    if tag == "tag:yaml.org,2002:bool":
+        return value.lower() in ("true", "yes", "on", "y")
+    if tag == "tag:yaml.org,2002:int":
+        try:
+            return yaml.SafeLoader.construct_yaml_int(_NO_LOADER, node)
+        except Exception:
+            return value
+    if tag == "tag:yaml.org,2002:float":
+        try:
+            return yaml.SafeLoader.construct_yaml_float(_NO_LOADER, node)
+        except Exception:
+            return value
+    return value
+
+
+class _Constructor(yaml.SafeLoader):
+    def __init__(self) -> None:  # no stream: only the scalar constructors are used
+        pass
+
+
+_NO_LOADER = _Constructor()

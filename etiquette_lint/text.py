@@ -232,10 +232,17 @@ def specific_details(text: str, stock: frozenset[str], names: list[str]) -> list
 
 
 def mask(text: str, names: list[str]) -> str:
-    """Replace the given names (people, titles, companies) by a placeholder token, longest first."""
+    """Replace the given names (people, titles, companies) by one token, longest first.
+
+    The replacement keeps the length of what it replaces, so offsets in the masked text are
+    offsets in the original."""
     for name in sorted({n for n in names if n and n.strip()}, key=len, reverse=True):
-        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " NAME ", text, flags=re.IGNORECASE)
+        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", lambda m: MASK + " " * (len(m.group(0)) - 1),
+                      text, flags=re.IGNORECASE)
     return text
+
+
+MASK = "Q"
 
 
 def shingles(text: str, courtesy: PhraseList | None, size: int = 3) -> set[tuple[str, ...]]:
@@ -259,7 +266,7 @@ def _is_courtesy(sentence: str, courtesy: PhraseList) -> bool:
     rest = sentence
     for hit in reversed(find_phrases(sentence, courtesy)):
         rest = rest[: hit.start] + rest[hit.end :]
-    remaining = [w for w, _, _ in words(rest) if w.lower() not in STOP_WORDS and w != "NAME"]
+    remaining = [w for w, _, _ in words(rest) if w.lower() not in STOP_WORDS and w != MASK]
     return len(remaining) <= 2 and len(rest) < len(sentence)
 
 

@@ -187,6 +187,9 @@ def discover(paths: list[str]) -> list[str]:
 def lint_files(paths: list[str], options: Options, *, stdin_text: str | None = None) -> Report:
     """Lint every plan named or found; input errors are collected in the report, not raised."""
     ruleset = load_rules(options.rules_dirs)
+    # Rule ids named on the command line are checked once, before any plan (exit 2 at once).
+    resolve(ruleset, {}, select=list(options.select), extend_select=list(options.extend_select),
+            ignore=list(options.ignore))
     findings: list[Finding] = []
     errors: list[EtiquetteLintError] = []
     files = discover(paths)

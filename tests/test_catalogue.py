@@ -93,3 +93,15 @@ def test_docs_facts_lists_every_fact_field(root):
         assert f"## `{kind}`" in doc, kind
         for field in fields:
             assert f"`{field}`" in doc, (kind, field)
+
+
+@pytest.mark.parametrize("path", sorted(rules_dir().glob("*.yaml")), ids=lambda p: p.stem)
+def test_builtin_rule_files_are_valid_against_the_rule_schema(path):
+    import json
+
+    import jsonschema
+
+    from etiquette_lint.resources import schema_path
+
+    schema = json.loads(schema_path("rule.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(yaml.safe_load(path.read_text(encoding="utf-8")), schema)

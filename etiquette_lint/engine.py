@@ -34,6 +34,7 @@ _lock = threading.Lock()
 _names: dict[str, str] = {}
 _results: dict[str, list] = {}
 _sids = itertools.count(1)
+_ruleset_numbers = itertools.count(1)
 
 
 def _recorder(rule_id: str):
@@ -53,7 +54,7 @@ def _register(conditions: dict[str, list]) -> str:
     name = _names.get(key)
     if name is not None:
         return name
-    name = f"etiquette-lint-{len(_names) + 1}"
+    name = f"etiquette-lint-{next(_ruleset_numbers)}"
     definition = {rule_id: {"all": json.loads(json.dumps(patterns)), "run": _recorder(rule_id)}
                   for rule_id, patterns in conditions.items()}
     definition[_SENTINEL] = {"all": [{"end": {"type": _SENTINEL}}], "run": _noop}

@@ -180,6 +180,15 @@ def load_plan(path: str, *, today: date, text: str | None = None, base_dir: str 
     """Read and validate a plan file (or `text`, as an editor holds it)."""
     if text is None:
         text = _read_plan_file(path)
+    document = _validated_document(text, path)
+    folder = Path(base_dir) if base_dir is not None else Path(path).parent
+    return _Builder(path, folder, document, today).build()
+
+
+@lru_cache(maxsize=32)
+def _validated_document(text: str, path: str) -> Document:
+    """Parse and schema-check a plan text. Cached by content: an editor or a watch loop re-lints
+    the same plan text many times, and the Document is never modified after it is built."""
     document = load_document(text, path)
     data = document.data
     errors = []
@@ -196,8 +205,7 @@ def load_plan(path: str, *, today: date, text: str | None = None, base_dir: str 
         )
     if errors:
         raise InputErrors(errors)
-    folder = Path(base_dir) if base_dir is not None else Path(path).parent
-    return _Builder(path, folder, document, today).build()
+    return document
 
 
 def _read_plan_file(path: str) -> str:

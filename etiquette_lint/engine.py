@@ -10,6 +10,7 @@ lock: the C engine holds the GIL anyway.
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import json
 import threading
@@ -20,6 +21,18 @@ from .errors import EngineError
 
 _SENTINEL = "__end__"
 _NEVER = "__never__"
+
+
+_EPOCH = datetime.datetime(1970, 1, 1)
+
+
+def _unix_now() -> float:
+    """durable's own clock, without `utcfromtimestamp` (deprecated in Python 3.12: a warning per
+    action, and an error under -W error). Same value: local wall time counted from the epoch."""
+    return (datetime.datetime.now() - _EPOCH).total_seconds()
+
+
+_durable._unix_now = _unix_now
 
 
 class _QuietHost(_durable.Host):

@@ -65,3 +65,12 @@ def test_an_exception_inside_an_action_becomes_an_engine_error(monkeypatch):
     conditions = {"test-rule": [{"a": {"$and": [{"type": "action"}]}}]}
     with pytest.raises(EngineError, match="kaboom"):
         engine.evaluate(conditions, [{"type": "action", "uid": 1, "pointer": "/actions/0"}])
+
+
+def test_no_deprecation_warnings_from_the_engine(tmp_path):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        report = lint_text(DIRTY, base_dir=tmp_path, today=date(2027, 3, 15))
+    assert report.findings

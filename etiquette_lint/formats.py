@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from .report import Finding, Report
+from .source import _comment_start
 
 _COLORS = {"error": "\033[1;31m", "warning": "\033[1;33m", "info": "\033[1;36m"}
 _BOLD, _DIM, _RESET, _CYAN = "\033[1m", "\033[2m", "\033[0m", "\033[36m"
@@ -25,7 +26,9 @@ def _snippet(finding: Finding, text: str | None, color: bool) -> list[str]:
     if finding.end_line == finding.line:
         end = max(finding.end_column - 1, start + 1)
     else:
-        end = len(line)
+        # A node over several lines: underline its first line, up to any trailing comment.
+        comment = _comment_start(line) if finding.path == finding.plan else None
+        end = len(line[:comment].rstrip()) if comment is not None else len(line.rstrip())
     end = min(max(end, start + 1), max(len(line), start + 1))
     gutter = " " * len(str(finding.line))
     caret = " " * start + "^" * (end - start)

@@ -66,6 +66,7 @@ class Document:
 
 
 def _comment_start(line: str) -> int | None:
+    """Where a YAML comment starts on a line (outside quotes), or None."""
     quote = None
     for index, char in enumerate(line):
         if quote:

@@ -144,9 +144,10 @@ def check(paths, fmt, output, fail_on, today, select, extend_select, ignore, con
 def rules_command(fmt, rules_dirs) -> int:
     """List every rule: id, default severity, enabled by default, summary."""
     from .rules import load_rules
+    from .suppressions import UNUSED_SUPPRESSION
 
     ruleset = load_rules(tuple(rules_dirs))
-    rules = sorted(ruleset.rules.values(), key=lambda r: r.id)
+    rules = sorted([*ruleset.rules.values(), UNUSED_SUPPRESSION], key=lambda r: r.id)
     if fmt == "json":
         import json
 
@@ -167,15 +168,17 @@ def explain(rule, rules_dirs) -> int:
     """What RULE checks, why, its parameters, a bad and a good example, and how to fix it."""
     from .explain import explain_rule
     from .rules import load_rules
+    from .suppressions import UNUSED_SUPPRESSION
 
     ruleset = load_rules(tuple(rules_dirs))
-    if rule not in ruleset.rules:
+    known = {**ruleset.rules, UNUSED_SUPPRESSION.id: UNUSED_SUPPRESSION}
+    if rule not in known:
         import difflib
 
-        close = difflib.get_close_matches(rule, list(ruleset.rules), n=1)
+        close = difflib.get_close_matches(rule, list(known), n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise UsageProblem(f"unknown rule {rule!r}{hint}; `etiquette-lint rules` lists them")
-    click.echo(explain_rule(ruleset.rules[rule]), nl=False)
+    click.echo(explain_rule(known[rule]), nl=False)
     return 0
 
 

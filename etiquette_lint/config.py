@@ -11,6 +11,7 @@ from pathlib import Path
 from .errors import ConfigError, EtiquetteLintError
 from .rules import SEVERITIES, RuleSet
 from .source import load_document
+from .suppressions import UNUSED_SUPPRESSION
 
 CONFIG_NAME = ".etiquette-lint.yaml"
 
@@ -27,6 +28,7 @@ class Settings:
 
     rules: dict[str, RuleSettings] = field(hash=False)
     source: str = ""
+    unused_suppression: str | None = None  # its severity, or None when `unused-suppression` is off
 
     def key(self) -> tuple:
         return tuple(sorted((k, v.severity, v.parameters) for k, v in self.rules.items()))
@@ -80,8 +82,8 @@ def _pyproject_section(path: Path) -> dict | None:
 def _ids(value, ruleset: RuleSet, option: str) -> list[str]:
     ids = [v.strip() for v in value if v and v.strip()]
     for rule_id in ids:
-        if rule_id not in ruleset.rules:
-            close = difflib.get_close_matches(rule_id, list(ruleset.rules), n=1)
+        if rule_id not in ruleset.rules and rule_id != UNUSED_SUPPRESSION.id:
+            close = difflib.get_close_matches(rule_id, [*ruleset.rules, UNUSED_SUPPRESSION.id], n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise ConfigError(f"{option}: unknown rule id {rule_id!r}{hint}; expected one of `etiquette-lint rules`")
     return ids
@@ -104,13 +106,14 @@ def resolve(
     rules_config = config.get("rules") or {}
     if not isinstance(rules_config, dict):
         raise ConfigError("`rules` must map rule ids to settings", path=config_path, pointer="/rules")
-    enabled = {rule_id: rule.enabled for rule_id, rule in ruleset.rules.items()}
-    severity = {rule_id: rule.severity for rule_id, rule in ruleset.rules.items()}
-    params = {rule_id: rule.defaults() for rule_id, rule in ruleset.rules.items()}
+    configurable = {**ruleset.rules, UNUSED_SUPPRESSION.id: UNUSED_SUPPRESSION}  # rule files and suppressions
+    enabled = {rule_id: rule.enabled for rule_id, rule in configurable.items()}
+    severity = {rule_id: rule.severity for rule_id, rule in configurable.items()}
+    params = {rule_id: rule.defaults() for rule_id, rule in configurable.items()}
     for rule_id, entry in rules_config.items():
         pointer = f"/rules/{rule_id}"
-        if rule_id not in ruleset.rules:
-            close = difflib.get_close_matches(rule_id, list(ruleset.rules), n=1)
+        if rule_id not in configurable:
+            close = difflib.get_close_matches(rule_id, list(configurable), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise ConfigError(f"unknown rule id {rule_id!r}{hint}", path=config_path, pointer=pointer)
         if entry is None:
@@ -120,7 +123,7 @@ def resolve(
             continue
         if not isinstance(entry, dict):
             raise ConfigError(f"expected a mapping such as {{enabled: true}}, got {entry!r}", path=config_path, pointer=pointer)
-        rule = ruleset.rules[rule_id]
+        rule = configurable[rule_id]
         for key, value in entry.items():
             if key == "enabled":
                 if not isinstance(value, bool):
@@ -149,6 +152,7 @@ def resolve(
             if enabled[rule_id]
         },
         config_path,
+        severity[UNUSED_SUPPRESSION.id] if enabled[UNUSED_SUPPRESSION.id] else None,
     )
 
 

@@ -16,6 +16,8 @@ from .facts import build_facts
 from .plan import Plan, load_plan
 from .report import Finding, Related, Report
 from .rules import Rule, RuleSet, load_rules
+from .suppressions import UNUSED_SUPPRESSION
+from .suppressions import apply as apply_suppressions
 
 PLAN_SUFFIXES = (".plan.yaml", ".plan.yml", ".plan.json")
 
@@ -73,9 +75,10 @@ def _conditions(ruleset: RuleSet, key: tuple) -> dict[str, list]:
 
 
 def lint_plan(plan: Plan, settings: Settings, ruleset: RuleSet) -> list[Finding]:
-    """Every finding of the enabled rules on a loaded plan, sorted and without duplicates."""
+    """Every finding of the enabled rules on a loaded plan, sorted and without duplicates, less
+    those that suppression comments silence (see suppressions.py)."""
     if not settings.rules:
-        return []
+        return apply_suppressions(plan, [], ran=(), known=ruleset.rules, severity=settings.unused_suppression)
     facts = build_facts(plan, ruleset.phrases)
     conditions = _conditions(ruleset, settings.key())
     matches = engine.evaluate(conditions, facts)
@@ -91,7 +94,8 @@ def lint_plan(plan: Plan, settings: Settings, ruleset: RuleSet) -> list[Finding]
         seen.add(key)
         findings.append(finding)
     findings.sort(key=Finding.sort_key)
-    return findings
+    return apply_suppressions(plan, findings, ran=settings.rules, known=ruleset.rules,
+                              severity=settings.unused_suppression)
 
 
 class _Fields(dict):
@@ -205,6 +209,8 @@ def lint_files(paths: list[str], options: Options, *, stdin_text: str | None = N
                 plan = load_plan(file, today=options.day())
             for rule_id in settings.rules:
                 ran[rule_id] = ruleset.rules[rule_id]
+            if settings.unused_suppression:
+                ran[UNUSED_SUPPRESSION.id] = UNUSED_SUPPRESSION
             findings.extend(lint_plan(plan, settings, ruleset))
             sources.update(plan.sources())
         except EtiquetteLintError as exc:
@@ -235,5 +241,5 @@ def lint_text(text: str, *, base_dir: str | Path = ".", today: date | None = Non
     settings = settings_for(Path(base_dir) / "plan", options, ruleset)
     plan = load_plan(path, today=options.day(), text=text, base_dir=Path(base_dir))
     findings = lint_plan(plan, settings, ruleset)
-    ran = tuple(ruleset.rules[r] for r in settings.rules)
+    ran = tuple(ruleset.rules[r] for r in settings.rules) + ((UNUSED_SUPPRESSION,) if settings.unused_suppression else ())
     return Report(tuple(findings), (), 1, ran, version(), plan.sources())

@@ -18,6 +18,7 @@ from .messages import Segment
 from .plan import Action, Plan
 from .text import (
     PhraseList,
+    TopicLexicon,
     find_phrases,
     mask,
     sentences,
@@ -172,6 +173,8 @@ COMMON_FIELDS = {
     "uid": (int, "unique within a lint run"),
     "pointer": (str, "JSON pointer of the plan node the fact is about"),
 }
+# Phrase lists that are read for their words or used elsewhere, not scanned into `phrase` facts.
+LEXICONS = ("courtesy", "stock-words", "where-do-i-stand", "topic-words", "time")
 TIERS = ("phrase", "recipient", "action", "contact_pair", "draft_pair", "person", "interview", "company")
 MAX_PAIR_GAP_DAYS = 90
 
@@ -208,7 +211,7 @@ def build_facts(plan: Plan, phrases: dict[str, PhraseList], *, only_text: bool =
     ctx = _Context(plan, phrases, [])
     companies = _companies(plan)
     order = sorted(plan.actions, key=_order_key)
-    text_lists = [name for name in phrases if name not in ("courtesy", "stock-words", "where-do-i-stand")]
+    text_lists = [name for name in phrases if name not in LEXICONS and phrases[name].patterns]
     for action in plan.actions:
         _phrase_facts(ctx, action, text_lists)
     for action in plan.actions:
@@ -282,24 +285,25 @@ def _phrase_facts(ctx: _Context, action: Action, lists: list[str]) -> None:
         action=action.label, kind=action.kind, channel=action.channel, company=company,
         to_names=_names(plan, action.to), to_decision_maker=any(t in makers for t in action.to),
     )
+    lexicon = TopicLexicon.from_lists(ctx.phrases)
     for segment in message.segments:
         scanned = without_links(segment.text)
         bounds = sentences(scanned)
         for name in lists:
-            for hit in find_phrases(scanned, ctx.phrases[name]):
+            for hit in find_phrases(scanned, ctx.phrases[name], bounds):
                 sentence = next(((s, e) for s, e in bounds if s <= hit.start < e), (hit.start, hit.end))
                 sentence_text = segment.text[sentence[0] : sentence[1]]
                 ctx.add(
                     "phrase", action.pointer, list=name, text=segment.text[hit.start : hit.end],
                     sentence=" ".join(sentence_text.split())[:200],
-                    about_challenge=_challenge_in(sentence_text, interview.challenges),
+                    about_challenge=_challenge_in(sentence_text, interview.challenges, lexicon),
                     in_subject=segment.kind == "subject", **base, **_span(segment, hit.start, hit.end),
                 )
 
 
-def _challenge_in(sentence: str, challenges: tuple[str, ...]) -> str:
+def _challenge_in(sentence: str, challenges: tuple[str, ...], lexicon: TopicLexicon) -> str:
     for challenge in challenges:
-        if topic_mention(sentence, challenge):
+        if topic_mention(sentence, challenge, lexicon):
             return challenge
     return ""
 
@@ -340,7 +344,12 @@ def _action_fact(ctx: _Context, action: Action, order: list[Action]) -> None:
     people = [plan.people[t] for t in action.to]
     topics = [t for p in people for t in p.topics]
     text = without_links(action.message.text) if action.message else ""
-    mentions = sum(1 for t in topics if topic_mention(text, t)) if text else 0
+    # courtesy lines ("out of your busy schedule") name no topic; placeholders hold no detail
+    text = _blank_hits(text, ctx.phrases.get("courtesy"))
+    text = _blank_hits(text, ctx.phrases.get("placeholder"))
+    lexicon = TopicLexicon.from_lists(ctx.phrases)
+    bounds = sentences(text) if text else []
+    mentions = sum(1 for t in topics if topic_mention(text, t, lexicon, bounds)) if text else 0
     names = [interview.company, interview.role, plan.candidate_name] + [
         n for p in people for n in (p.name, p.title)
     ]
@@ -364,6 +373,15 @@ def _action_fact(ctx: _Context, action: Action, order: list[Action]) -> None:
         detail_count=len({stem(h.text.lower()) for h in details}), purpose=action.purpose,
         purpose_asks_standing=bool(purpose_hits), sales_role=plan.sales_role,
     )
+
+
+def _blank_hits(text: str, phrases: PhraseList | None) -> str:
+    """The text with every match of the list replaced by spaces (offsets kept)."""
+    if not text or phrases is None:
+        return text
+    for hit in find_phrases(text, phrases):
+        text = text[: hit.start] + " " * (hit.end - hit.start) + text[hit.end :]
+    return text
 
 
 def _elapsed_hours(start, end) -> float:

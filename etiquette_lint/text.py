@@ -2,6 +2,22 @@
 
 Text analysis only finds things and says where they are (spans); the rules decide what a
 finding is. Phrase lists are data (`rules/phrases/*.yaml`); this module compiles and applies them.
+
+A phrase list file holds any of:
+
+- `patterns:` case-insensitive Python regular expressions, matched from a word start. A pattern
+  may call a named pattern of another list with `(?&name)` (the `define:` of `time.yaml`, for
+  instance, is reused as `(?&time)` wherever a deadline or a period is meant).
+- `unless:` contexts in which a match does not count: `negated` (a "not", "never", "no"... shortly
+  before it in the same clause), `question` (its sentence asks), `quoted` (it stands inside
+  quotation marks: someone else's words), `reported` (it follows "told me", "said"... in its
+  sentence: someone else's words again), `theirs` (the reader is the one acting: "you hope to
+  decide", "your team decided").
+- `needs:` named patterns (`define:` of other lists) that must also occur in the match's
+  sentence; the match then reaches to the nearest of them, so a finding quotes both ("decide
+  ... by March 30").
+- `words:` plain words (lexicons such as stock-words) and `expansions:` (abbreviations and the
+  words they stand for, used by topic matching).
 """
 
 from __future__ import annotations
@@ -15,6 +31,8 @@ import snowballstemmer
 import yaml
 
 from .errors import RuleError
+
+CONTEXTS = ("negated", "question", "quoted", "reported", "theirs")
 
 
 @dataclass(frozen=True)
@@ -33,32 +51,70 @@ class PhraseList:
     patterns: tuple[re.Pattern, ...]
     words: frozenset[str]
     path: str
+    unless: frozenset[str] = frozenset()
+    expansions: tuple[tuple[str, str], ...] = ()  # (abbreviation, what it stands for)
+    define: str = ""  # a named pattern other lists may call with (?&name)
+    needs: tuple[re.Pattern, ...] = ()  # named patterns that must occur in the same sentence
+
+
+_CALL = re.compile(r"\(\?&([a-z][a-z0-9-]*)\)")
 
 
 def load_phrase_lists(folders: list[Path]) -> dict[str, PhraseList]:
     """Every `phrases/*.yaml` of the given rule folders; a later folder extends an earlier list."""
-    lists: dict[str, PhraseList] = {}
+    raw: dict[str, list[tuple[Path, dict]]] = {}
     for folder in folders:
         for file in sorted((folder / "phrases").glob("*.yaml")):
             data = _read_yaml(file)
-            name = data.get("name") or file.stem
-            patterns = []
-            for index, source in enumerate(data.get("patterns") or ()):
-                try:
-                    patterns.append(re.compile(rf"(?<![\w]){source}", re.IGNORECASE))
-                except re.error as exc:
-                    raise RuleError(
-                        f"pattern {index} {source!r} is not a valid regular expression: {exc}; "
-                        "expected a Python regular expression",
-                        path=str(file), pointer=f"/patterns/{index}",
-                    ) from None
+            raw.setdefault(str(data.get("name") or file.stem), []).append((file, data))
+    # a definition may span lines (one alternative a line): the line breaks are not part of it
+    defines = {name: "".join(line.strip() for line in str(d["define"]).splitlines()) for name, entries in raw.items()
+               for _, d in entries if d.get("define")}
+    lists: dict[str, PhraseList] = {}
+    for name, entries in raw.items():
+        for file, data in entries:
+            patterns = tuple(_compile(file, index, str(source), defines)
+                             for index, source in enumerate(data.get("patterns") or ()))
             words = frozenset(str(w).lower() for w in data.get("words") or ())
+            unless = frozenset(data.get("unless") or ())
+            for index, context in enumerate(sorted(unless)):
+                if context not in CONTEXTS:
+                    raise RuleError(f"unknown context {context!r} under 'unless'; expected one of {', '.join(CONTEXTS)}",
+                                    path=str(file), pointer=f"/unless/{index}")
+            expansions = tuple((str(k).lower(), str(v).lower()) for k, values in (data.get("expansions") or {}).items()
+                               for v in (values if isinstance(values, list) else [values]))
+            needs = tuple(_compile(file, f"needs/{i}", f"(?&{n})", defines) for i, n in enumerate(data.get("needs") or ()))
             if name in lists:
                 old = lists[name]
-                lists[name] = PhraseList(name, old.description, old.patterns + tuple(patterns), old.words | words, old.path)
+                lists[name] = PhraseList(name, old.description, old.patterns + patterns, old.words | words, old.path,
+                                         old.unless | unless, old.expansions + expansions, old.define,
+                                         old.needs + needs)
             else:
-                lists[name] = PhraseList(name, str(data.get("description", "")).strip(), tuple(patterns), words, str(file))
+                lists[name] = PhraseList(name, str(data.get("description", "")).strip(), patterns, words, str(file),
+                                         unless, expansions, defines.get(name, ""), needs)
     return lists
+
+
+def _compile(file: Path, index: int | str, source: str, defines: dict[str, str]) -> re.Pattern:
+    def expand(text: str, depth: int = 0) -> str:
+        def call(match: re.Match) -> str:
+            name = match.group(1)
+            if name not in defines or depth > 4:
+                raise RuleError(f"pattern {index} calls (?&{name}), which no phrase list defines; "
+                                f"expected one of {', '.join(sorted(defines)) or '(none)'}",
+                                path=str(file), pointer=f"/{index}" if isinstance(index, str) else f"/patterns/{index}")
+            return "(?:" + expand(defines[name], depth + 1) + ")"
+        return _CALL.sub(call, text)
+
+    expanded = expand(source)
+    try:
+        return re.compile(rf"(?<![\w]){expanded}", re.IGNORECASE)
+    except re.error as exc:
+        raise RuleError(
+            f"pattern {index} {source!r} is not a valid regular expression: {exc}; "
+            "expected a Python regular expression",
+            path=str(file), pointer=f"/patterns/{index}",
+        ) from None
 
 
 def _read_yaml(file: Path) -> dict:
@@ -93,26 +149,11 @@ def without_links(text: str) -> str:
     return blank(text, _CODE)
 
 
-def find_phrases(text: str, phrases: PhraseList) -> list[Hit]:
-    """Every non-overlapping match of the list's patterns, in order of position."""
-    hits: list[Hit] = []
-    for pattern in phrases.patterns:
-        for match in pattern.finditer(text):
-            if match.end() > match.start():
-                hits.append(Hit(match.start(), match.end(), match.group(0)))
-    hits.sort(key=lambda h: (h.start, -h.end))
-    kept: list[Hit] = []
-    for hit in hits:
-        if kept and hit.start < kept[-1].end:
-            continue
-        kept.append(hit)
-    return kept
-
-
 # --- words, stems, sentences -------------------------------------------------------------------
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*|\d+(?:[.,]\d+)*%?")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n\s*\n|\n(?=\s*[-*•])")
+# A word: letters and digits, with inner apostrophes ("don't", "Lucía's"); hyphens and slashes
+# separate words, so "check-in" is "check" + "in" and "30-60-90" is three numbers.
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W\d_]+)*")
 
 STOP_WORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before being
@@ -125,15 +166,6 @@ STOP_WORDS = frozenset(
     we're that's there's let's don't didn't can't won't isn't wasn't aren't also really""".split()
 )
 
-_ABBREVIATIONS = {
-    "q1": ["first", "quarter"], "q2": ["second", "quarter"], "q3": ["third", "quarter"],
-    "q4": ["fourth", "quarter"], "ehr": ["electronic", "health", "record"],
-    "crm": ["customer", "relationship", "management"], "ai": ["artificial", "intelligence"],
-    "ml": ["machine", "learning"], "hr": ["human", "resources"], "kpi": ["key", "performance", "indicator"],
-    "kpis": ["key", "performance", "indicator"], "roi": ["return", "investment"],
-    "saas": ["software", "service"], "b2b": ["business", "business"], "ci": ["continuous", "integration"],
-}
-
 
 @lru_cache(maxsize=1)
 def _stemmer():
@@ -142,7 +174,10 @@ def _stemmer():
 
 @lru_cache(maxsize=50_000)
 def stem(word: str) -> str:
-    return _stemmer().stemWord(word.lower().replace("’", "'").strip("'-"))
+    word = word.lower().replace("’", "'").strip("'-")
+    if word.endswith("'s"):
+        word = word[:-2]
+    return _stemmer().stemWord(word)
 
 
 def words(text: str) -> list[tuple[str, int, int]]:
@@ -154,11 +189,27 @@ def content_stems(text: str) -> list[str]:
     return [stem(w) for w, _, _ in words(text) if w.lower() not in STOP_WORDS]
 
 
+# A full stop after these does not end a sentence ("Dear Ms. Birch", "6 a.m. shift", "e.g. this").
+_NOT_AN_END = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|St|Sr|Jr|Mt|No|vs|etc|approx|Inc|Ltd|Co|Corp|Dept|Ave|Fig|Jan|Feb|Mar|Apr|Jun|Jul|"
+    r"Aug|Sep|Sept|Oct|Nov|Dec)|\b[A-Za-z]|\b(?:[a-zA-Z]\.){1,3}[a-zA-Z])\.$"
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|\n[ \t]*\n\s*|\n(?=[ \t]*(?:[-*•+]|\d+[.)]|#)\s)")
+
+
 def sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence (or list item, or paragraph) of the text."""
+    """(start, end) of each sentence (or list item, heading, or paragraph) of the text."""
     spans = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
+        before = text[start : match.start()].rstrip("\"'”’)]")
+        if match.group(0).strip(" \t") == "" or "\n" not in match.group(0):
+            # a full stop inside one line: not after an abbreviation, and not before a lower-case word
+            if _NOT_AN_END.search(before):
+                continue
+            following = text[match.end() : match.end() + 1]
+            if following.islower() and not before.endswith(("!", "?")):
+                continue
         if text[start : match.start()].strip():
             spans.append((start, match.start()))
         start = match.end()
@@ -167,58 +218,315 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def sentence_at(bounds: list[tuple[int, int]], offset: int) -> tuple[int, int]:
+    for start, end in bounds:
+        if start <= offset < end:
+            return start, end
+    return offset, offset
+
+
+# --- phrases in context ------------------------------------------------------------------------
+
+_NEGATORS = re.compile(r"\b(?:not|never|no|nor|without|hardly|n't)\b|n't\b|\bno\s+intention\b", re.I)
+_CLAUSE_BREAK = re.compile(r"[,;:—–()]|\b(?:but|and|or|because|so|although|though|while)\b", re.I)
+_REPORTING = re.compile(
+    r"\b(?:told|tell|telling|said|says|saying|asked|wrote|writes|complained|yelled|heard\s+(?:a|one|the)\s+\w+\s+say)\b"
+    r"[^.!?\n]{0,40}$|\b(?:like|as)\s+(?:a|the)\s+(?:customer|caller|client|patient|guest|parent)\b[^.!?\n]{0,40}$",
+    re.I,
+)
+_THEIRS = re.compile(
+    r"(?<!\bwant )(?<!\bwanted )(?<!\blet )(?<!\btell )(?<!\bfor )(?<!\bto )(?<!\bthank )(?<!\bgive )(?<!\bhelp )"
+    r"\b(?:you|you've|you'd|you're|they|they've|they're|(?:the|your) (?:team|panel|committee|firm|company|board))\b"
+    r"(?![^,;]*\b(?:I|I'm|I'll|I've|I'd|my|me)\b)", re.I)
+_QUOTES = {"\"": "\"", "“": "”", "«": "»"}
+
+
+def _inside_quotes(sentence: str, offset: int) -> bool:
+    """Whether `offset` of the sentence lies between a pair of double quotation marks."""
+    open_mark = None
+    for i, ch in enumerate(sentence[:offset]):
+        if open_mark is None and ch in _QUOTES:
+            open_mark = ch
+        elif open_mark is not None and ch == _QUOTES[open_mark]:
+            open_mark = None
+    if open_mark is None:
+        return False
+    return _QUOTES[open_mark] in sentence[offset:]
+
+
+def in_context(text: str, hit: Hit, sentence: tuple[int, int], context: str) -> bool:
+    """Whether the hit stands in `context` (see CONTEXTS) within its sentence."""
+    start, end = sentence
+    before = text[start : hit.start]
+    if context == "question":
+        rest = text[hit.end : end].rstrip()
+        tail = re.split(r"(?<=[.!])\s", rest, maxsplit=1)[0]
+        return tail.rstrip("\"'”’) ").endswith("?")
+    if context == "quoted":
+        return _inside_quotes(text[start:end], hit.start - start)
+    if context == "reported":
+        return bool(_REPORTING.search(before))
+    if context == "theirs":
+        clause = _CLAUSE_BREAK.split(before)[-1] if before else ""
+        return bool(_THEIRS.search(" ".join(clause.split()[-6:])))
+    if context == "negated":
+        clause = _CLAUSE_BREAK.split(before)[-1] if before else ""
+        tail = " ".join(clause.split()[-4:])
+        return bool(_NEGATORS.search(tail))
+    return False
+
+
+def find_phrases(text: str, phrases: PhraseList, bounds: list[tuple[int, int]] | None = None) -> list[Hit]:
+    """Every non-overlapping match of the list's patterns that counts in its context, in order."""
+    hits: list[Hit] = []
+    for pattern in phrases.patterns:
+        for match in pattern.finditer(text):
+            if match.end() > match.start():
+                hits.append(Hit(match.start(), match.end(), match.group(0).rstrip()))
+    if (phrases.unless or phrases.needs) and hits:
+        bounds = bounds if bounds is not None else sentences(text)
+        hits = [h for h in hits
+                if not any(in_context(text, h, sentence_at(bounds, h.start), c) for c in phrases.unless)]
+        if phrases.needs:
+            hits = [w for w in (_with_needs(text, h, sentence_at(bounds, h.start), phrases.needs) for h in hits) if w]
+    hits.sort(key=lambda h: (h.start, -h.end))
+    kept: list[Hit] = []
+    for hit in hits:
+        if kept and hit.start < kept[-1].end:
+            continue
+        kept.append(Hit(hit.start, hit.start + len(hit.text), hit.text))
+    return kept
+
+
+def _with_needs(text: str, hit: Hit, sentence: tuple[int, int], needs: tuple[re.Pattern, ...]) -> Hit | None:
+    """The hit widened to the nearest match of each needed pattern in its sentence, or None."""
+    start, end = hit.start, hit.end
+    s_start, s_end = sentence if sentence[1] > sentence[0] else (hit.start, hit.end)
+    for pattern in needs:
+        found = [m for m in pattern.finditer(text, s_start, s_end) if m.end() > m.start()]
+        if not found:
+            return None
+        near = min(found, key=lambda m: min(abs(m.start() - hit.end), abs(hit.start - m.end())))
+        start, end = min(start, near.start()), max(end, near.end())
+    return Hit(start, end, text[start:end])
+
+
 # --- topics ----------------------------------------------------------------------------------
 
 
-def _topic_alternatives(topic: str) -> list[set[str]]:
-    """The sets of stems, any of which counts as a mention of the topic."""
-    base: list[str] = []
-    expanded: list[str] = []
+@dataclass(frozen=True)
+class TopicLexicon:
+    """What topic matching knows beyond stems: abbreviations, and words too weak to count alone."""
+
+    expansions: dict[str, tuple[tuple[str, ...], ...]]  # "crm" -> (("customer", "relationship", "management"),)
+    weak: frozenset[str]  # stems that say little on their own ("plan", "process", "team")
+
+    @classmethod
+    def from_lists(cls, phrases: dict[str, PhraseList]) -> TopicLexicon:
+        return _lexicon(phrases.get("topic-words"), phrases.get("stock-words"))
+
+
+@lru_cache(maxsize=8)
+def _lexicon(topic_words: PhraseList | None, stock_words: PhraseList | None) -> TopicLexicon:
+    expansions: dict[str, list[tuple[str, ...]]] = {}
+    weak: set[str] = set()
+    for lexicon in (topic_words, stock_words):
+        if lexicon is not None:
+            weak |= {stem(w) for w in lexicon.words}
+    if topic_words is not None:
+        for short, long in topic_words.expansions:
+            expansions.setdefault(short, []).append(tuple(w.lower() for w, _, _ in words(long)))
+    return TopicLexicon({k: tuple(v) for k, v in expansions.items()}, frozenset(weak))
+
+
+EMPTY_LEXICON = TopicLexicon({}, frozenset())
+
+
+def _stems_match(a: str, b: str) -> bool:
+    """Two stems name the same thing: equal, one a clipping of the other ("merch"), or one letter
+    apart in a long word (a typo)."""
+    if a == b:
+        return True
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) < 4 or short.isdigit() or long.isdigit():
+        return False
+    if long.startswith(short):
+        return True
+    common = 0
+    for x, y in zip(short, long):
+        if x != y:
+            break
+        common += 1
+    if common >= 5 and common >= len(short) - 1:
+        return True
+    return len(short) >= 6 and _one_edit_apart(short, long)
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """Damerau distance 1: one letter changed, added, dropped, or two neighbours swapped."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                   and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i:] == b[i + 1 :]
+
+
+def _split_alnum(word: str) -> list[str]:
+    """'soc2' -> ['soc', '2']; 'b2b' -> ['b', '2', 'b']; plain words unchanged."""
+    parts = re.findall(r"[^\W\d_]+|\d+", word)
+    return parts or [word]
+
+
+@dataclass(frozen=True)
+class _Token:
+    stem: str
+    start: int
+    end: int
+    initial: str
+    stop: bool
+
+
+def _tokens(text: str, lexicon: TopicLexicon) -> list[_Token]:
+    """The text's words as stems (abbreviations expanded in place: "Q3" also yields "third", "quarter")."""
+    out = []
+    for word, start, end in words(text):
+        lower = word.lower().replace("’", "'")
+        stop = lower in STOP_WORDS
+        expansions = lexicon.expansions.get(lower) or lexicon.expansions.get(lower.rstrip("s"))
+        if expansions:
+            out.append(_Token(stem(lower), start, end, lower[0], stop))
+            for expansion in expansions:
+                out.extend(_Token(stem(w), start, end, w[0], w in STOP_WORDS) for w in expansion)
+            continue
+        for part in _split_alnum(lower):
+            out.append(_Token(stem(part), start, end, part[0], stop))
+    return out
+
+
+def _acronym_at(acronym: str, tokens: list[_Token], i: int) -> int | None:
+    """If the words from tokens[i] spell `acronym` by their initials (stop words may be skipped,
+    a trailing plural "s" is allowed), the index just past them."""
+    target = acronym.lower()
+    if target.endswith("s") and len(target) > 2:
+        alternatives = (target, target[:-1])
+    else:
+        alternatives = (target,)
+    for goal in alternatives:
+        j, k = i, 0
+        while j < len(tokens) and k < len(goal):
+            t = tokens[j]
+            if t.initial == goal[k]:
+                k += 1
+                j += 1
+            elif t.stop and k > 0:
+                j += 1
+            else:
+                break
+        if k == len(goal) and k >= 2 and j - i >= 2:
+            return j
+    return None
+
+
+def _topic_parts(topic: str, lexicon: TopicLexicon) -> list[tuple[str, bool, str]]:
+    """(stem, strong, surface word) for each content word of a topic."""
+    parts = []
     for word, _, _ in words(topic):
         lower = word.lower()
         if lower in STOP_WORDS:
             continue
-        base.append(stem(lower))
-        expanded.extend(stem(w) for w in _ABBREVIATIONS.get(lower, [lower]))
-    alternatives = [set(base)]
-    if expanded != base:
-        alternatives.append(set(expanded))
-    return [a for a in alternatives if a]
+        if lower in lexicon.expansions or lower.rstrip("s") in lexicon.expansions:
+            parts.append((stem(lower), True, lower))
+            continue
+        for piece in _split_alnum(lower):
+            s = stem(piece)
+            parts.append((s, s not in lexicon.weak, piece))
+    return parts
 
 
-def topic_mention(text: str, topic: str) -> Hit | None:
-    """Where the text touches on `topic`: a sentence holding (most of) the topic's content words.
+def topic_mention(text: str, topic: str, lexicon: TopicLexicon = EMPTY_LEXICON,
+                  bounds: list[tuple[int, int]] | None = None) -> Hit | None:
+    """Where the text touches on `topic`: the first sentence that names it, in any word order.
 
-    A one- or two-word topic needs all its words in one sentence; a longer one needs all but one
-    (at least two). Words are compared by stem, so inflection, word order and case do not matter;
-    common abbreviations are expanded both ways.
+    Words are compared by stem (inflection, case), a clipped word matches its full form
+    ("merch"), a one-letter typo in a long word is forgiven, abbreviations match what they stand
+    for (from the lexicon, or by initials: "CIP" / "capital improvement plan"). A topic is named
+    when at least half of its strong words appear in one sentence (at least one); weak words
+    ("plan", "process", "team": stock words and the lexicon's) count only when a topic has no
+    strong word, and then all of them are needed.
     """
-    alternatives = _topic_alternatives(topic)
-    if not alternatives:
+    parts = _topic_parts(topic, lexicon)
+    if not parts:
         return None
-    for start, end in sentences(text):
-        sentence_words = words(text[start:end])
-        stems = {}
-        for word, ws, we in sentence_words:
-            lower = word.lower()
-            for s in [stem(lower)] + [stem(w) for w in _ABBREVIATIONS.get(lower, [])]:
-                stems.setdefault(s, (start + ws, start + we))
-        for wanted in alternatives:
-            found = [stems[s] for s in wanted if s in stems]
-            needed = len(wanted) if len(wanted) <= 2 else max(2, len(wanted) - 1)
-            if len(found) >= needed:
-                first = min(f[0] for f in found)
-                last = max(f[1] for f in found)
-                return Hit(first, last, text[first:last])
+    strong = [p for p in parts if p[1]]
+    wanted = strong or parts
+    needed = len(wanted) if not strong else max(1, (len(wanted) + 1) // 2)
+    acronyms = [p[2] for p in parts if len(p[2]) >= 2 and p[2].isalpha() and _looks_like_acronym(topic, p[2])]
+    for start, end in (bounds if bounds is not None else sentences(text)):
+        tokens = _tokens(text[start:end], lexicon)
+        found: dict[str, tuple[int, int]] = {}
+        for s, _, surface in wanted:
+            for t in tokens:
+                if _stems_match(s, t.stem):
+                    found.setdefault(s, (t.start, t.end))
+                    break
+            else:
+                if surface in acronyms:
+                    for i in range(len(tokens)):
+                        j = _acronym_at(surface, tokens, i)
+                        if j is not None:
+                            found.setdefault(s, (tokens[i].start, tokens[j - 1].end))
+                            break
+        # the other way round: an acronym in the text for several words of the topic
+        if len(found) < needed and len(parts) >= 2:
+            topic_tokens = _tokens(topic, lexicon)
+            for word, ws, we in words(text[start:end]):
+                if len(word) >= 2 and word.isupper() and word.isalpha() and _acronym_at(word, topic_tokens, 0):
+                    for s, _, _ in wanted:
+                        found.setdefault(s, (ws, we))
+                    break
+        if len(found) >= needed:
+            first = start + min(f[0] for f in found.values())
+            last = start + max(f[1] for f in found.values())
+            return Hit(first, last, text[first:last])
     return None
+
+
+def _looks_like_acronym(topic: str, lower: str) -> bool:
+    return any(w.lower() == lower and (w.isupper() or w[:-1].isupper()) for w, _, _ in words(topic))
+
+
+# --- specific detail ---------------------------------------------------------------------------
+
+_SALUTATION = re.compile(r"^\s*(?:dear|hi|hello|hey|good (?:morning|afternoon|evening))\b[^\n]{0,60}$", re.I | re.M)
+_SIGN_OFF = re.compile(
+    r"^\s*(?:best|best regards|kind regards|warm regards|regards|sincerely|thanks|thank you|cheers|respectfully|"
+    r"with gratitude|warmly|all the best|yours truly|yours|many thanks|thanks again|take care)\b[^\n]{0,30}$",
+    re.I | re.M,
+)
 
 
 def specific_details(text: str, stock: frozenset[str], names: list[str]) -> list[Hit]:
     """Words that carry detail: not stop words, not stock courtesy, not names of the people,
-    the company or the role. Numbers always count."""
+    the company or the role, not the salutation or the sign-off (and what follows it: the
+    signature). Numbers always count."""
     excluded = {stem(w) for w in stock} | {stem(w.lower()) for n in names for w, _, _ in words(n)}
+    body_end = len(text)
+    for match in _SIGN_OFF.finditer(text):
+        if match.start() > len(text) // 3:
+            body_end = match.start()
+            break
+    skipped = [(m.start(), m.end()) for m in _SALUTATION.finditer(text[:body_end])]
     hits = []
-    for word, start, end in words(text):
+    for word, start, end in words(text[:body_end]):
+        if any(s <= start < e for s, e in skipped):
+            continue
         lower = word.lower()
         if lower in STOP_WORDS or lower in stock:
             continue

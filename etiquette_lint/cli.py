@@ -138,6 +138,41 @@ def check(paths, fmt, output, fail_on, today, select, extend_select, ignore, con
     return finish(report, fmt, output, fail_on, no_color, paths)
 
 
+@cli.command()
+@click.argument("message", required=False, default="-")
+@click.option("--plan", "plan_path", metavar="PLAN", help="The plan the message belongs to (without it, only the text rules run).")
+@click.option("--to", metavar="ID", help="The interviewer the message goes to (default: its To: header, matched by address).")
+@click.option("--kind", type=click.Choice(["thank_you", "follow_up"]),
+              help="Default: thank_you when the plan has no earlier contact with the recipient, else follow_up.")
+@click.option("--date", "when", metavar="DATE", help="When it is sent: YYYY-MM-DD or YYYY-MM-DDTHH:MM (default: its Date: header, else --today).")
+@click.option("--skip-unknown-recipients", is_flag=True,
+              help="Exit 0 without checking when the message goes to no interviewer of the plan (for mail hooks).")
+@common_options
+def presend(message, plan_path, to, kind, when, skip_unknown_recipients, fmt, output, fail_on, today, select,
+            extend_select, ignore, config, rules_dirs, no_color) -> int:
+    """Check MESSAGE (.eml, or text/Markdown with --to; -: standard input) before it is sent, as the
+    plan's next action. The exit status follows --fail-on, so a hook can refuse to send."""
+    from .presend import NoRecipient
+    from .presend import presend as check_message
+    from .report import Report
+
+    options = make_options(today, select, extend_select, ignore, config, rules_dirs)
+    data = sys.stdin.buffer.read() if message == "-" else None
+    try:
+        report = check_message(message, options, data=data, plan_path=plan_path, to=to, kind=kind, date=when)
+    except EtiquetteLintError as exc:
+        if isinstance(exc, NoRecipient) and skip_unknown_recipients:
+            click.echo(f"etiquette-lint: {exc}; not checked", err=True)
+            if fmt == "text":
+                return 0
+            report = Report((), (), 0, version=__version__)
+        elif fmt == "text" and not output:
+            raise  # one line on standard error, exit status 2 (see main)
+        else:
+            report = Report((), tuple(getattr(exc, "errors", [exc])), 1, version=__version__)
+    return finish(report, fmt, output, fail_on, no_color, [message] + ([plan_path] if plan_path else []))
+
+
 @cli.command("rules")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False), help="Add the rule files in DIR.")

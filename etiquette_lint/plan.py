@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os.path
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -405,13 +405,7 @@ class _Builder:
                 else:
                     self.error(f"{pointer}/cc/{k}", f"unknown interviewer id {entry!r} in cc; expected an interviewer id or an email address")
             if message is not None:
-                for address in message.to_addresses:
-                    if address in by_email and by_email[address] not in to:
-                        to.append(by_email[address])
-                for address in message.cc_addresses + message.bcc_addresses:
-                    cc_addresses.append(address)
-                    if address in by_email:
-                        cc_people.append(by_email[address])
+                _header_recipients(message, by_email, to, cc_people, cc_addresses)
             status = raw.get("status") or ("sent" if when.day < self.today else "planned")
             subject = raw.get("subject")
             out.append(
@@ -531,3 +525,44 @@ class _Builder:
                 continue
             out.append(Reply(n, company, person, self.when(f"{pointer}/date", raw["date"]), raw.get("outcome", "other"), pointer))
         return out
+
+
+def _header_recipients(message: Message, by_email: dict[str, str], to: list[str], cc_people: list[str],
+                       cc_addresses: list[str]) -> None:
+    """Add the interviewers a message's To:, Cc: and Bcc: headers name (by address) to `to` and `cc`."""
+    for address in message.to_addresses:
+        if address in by_email and by_email[address] not in to:
+            to.append(by_email[address])
+    for address in message.cc_addresses + message.bcc_addresses:
+        cc_addresses.append(address)
+        if address in by_email:
+            cc_people.append(by_email[address])
+
+
+def add_action(plan: Plan, *, kind: str, to: list[str], when: When, message: Message, draft: str,
+               action_id: str | None = None, channel: str = "email") -> Plan:
+    """`plan` with `message` as one more action at its end, resolved as the loader resolves one
+    (the interview it follows, the interviewers its headers name); `presend` checks it this way.
+    An error names `draft` (the message's file)."""
+    pointer = f"/actions/{len(plan.actions)}"
+    unknown = [t for t in to if t not in plan.people]
+    if unknown:
+        raise InputError(f"unknown interviewer id {unknown[0]!r}; expected one of {', '.join(sorted(plan.people)) or '(none)'}",
+                         path=draft)
+    builder = _Builder(plan.path, plan.base_dir, plan.document, plan.today)
+    to = list(to)
+    interview = builder.action_interview(pointer, {}, to, list(plan.interviews), {i.id: i for i in plan.interviews}, when)
+    if interview is None:
+        raise InputError(builder.errors[0].message.split("; expected")[0] + f"; expected people met in one interview of {plan.path}",
+                         path=draft)
+    by_email = {p.email: p.id for p in plan.people.values() if p.email}
+    cc_people: list[str] = []
+    cc_addresses: list[str] = []
+    _header_recipients(message, by_email, to, cc_people, cc_addresses)
+    action = Action(
+        index=len(plan.actions), id=action_id, kind=kind, channel=channel, to=tuple(dict.fromkeys(to)),
+        cc_people=tuple(p for p in dict.fromkeys(cc_people) if p not in to), cc_addresses=tuple(dict.fromkeys(cc_addresses)),
+        interview=interview.id, when=when, status="sent" if when.day < plan.today else "planned",
+        subject=message.header_subject, draft=draft, message=message, purpose="", pointer=pointer,
+    )
+    return replace(plan, actions=plan.actions + (action,))

@@ -34,7 +34,8 @@ _ADDRESS_HEADER = re.compile(r"^(?:to|from|subject|date|cc):", re.IGNORECASE | r
 
 
 class NoRecipient(InputError):
-    """The message goes to no interviewer of the plan (a hook may let such mail through)."""
+    """The message goes to no interviewer of the plan: its To: header names none, or it has none
+    (a mail hook may let such mail through, see --skip-unknown-recipients)."""
 
 
 def read_message(source: str, data: bytes | None = None) -> tuple[Message, bool]:
@@ -64,13 +65,15 @@ def read_message(source: str, data: bytes | None = None) -> tuple[Message, bool]
 
 def is_eml(source: str, data: bytes) -> bool:
     """An `.eml` file, or (standard input, or a file that is not .txt/.md) text that opens with
-    RFC 5322 header fields such as To:, From: or Subject:."""
+    RFC 5322 header fields such as To:, From: or Subject: (after an mbox `From ` line, if any)."""
     suffix = Path(source).suffix.lower() if source != "-" else ""
     if suffix == ".eml":
         return True
     if suffix in (".txt", ".md", ".markdown", ".text"):
         return False
     head = data[:64 * 1024].decode("utf-8", "replace").removeprefix("\ufeff").replace("\r\n", "\n")
+    if head.startswith("From "):  # an mbox envelope line, as `git format-patch` writes
+        head = head.partition("\n")[2]
     block = _HEADER_BLOCK.match(head)
     return bool(block and _ADDRESS_HEADER.search(block.group(0)))
 
@@ -107,8 +110,11 @@ def presend(source: str, options: Options, *, data: bytes | None = None, plan_pa
     if drafted:
         return _report(plan, drafted, settings, ruleset, source, message)
     if not message.to_addresses and to is None:
-        what = "the message has no To: address" if eml else "a text or Markdown message names no recipient"
-        raise InputError(f"{what}; expected --to ID (one of {', '.join(sorted(plan.people))})", path=source)
+        if eml:
+            raise NoRecipient(f"the message has no To: address; expected --to ID (one of {', '.join(sorted(plan.people))})",
+                              path=source)
+        raise InputError(f"a text or Markdown message names no recipient; expected --to ID (one of {', '.join(sorted(plan.people))})",
+                         path=source)
     recipients = _recipients(plan, message, to, source)
     when = when or _header_when(message) or When(options.day())
     kind = kind or ("follow_up" if _contacted(plan, recipients, when) else "thank_you")

@@ -1,0 +1,260 @@
+"""The hooks in examples/hooks/ and .pre-commit-hooks.yaml, run for real: the sendmail wrapper
+with a stand-in sendmail that records what it receives, the git send-email validate hook with
+`git send-email` itself, and the pre-commit hook with the real `pre-commit try-repo`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, ROOT
+
+HOOKS = ROOT / "examples" / "hooks"
+LINT = f"{sys.executable} -m etiquette_lint"
+TODAY = "2026-11-26"
+
+# A thank-you to Alan (the messy example's other company), on time, on topic: nothing at error level.
+# CRLF line ends and non-ASCII text, to show the message is passed on byte for byte.
+CLEAN = (
+    "From: Jordan Castillo <jordan@mail.example>\r\n"
+    "To: Alan Mercer <alan.mercer@brightline-ortho.example>\r\n"
+    "Subject: Thank you, and Se\xf1or Ortiz's tip\r\n"
+    "Date: Thu, 22 Oct 2026 18:00:00 -0500\r\n"
+    "\r\n"
+    "Dear Alan,\r\n\r\n"
+    "Thank you for walking me through the spine surgeon relationships in Indianapolis, and for the\r\n"
+    "candid account of loaner tray logistics \u2014 the caf\xe9 story especially.\r\n\r\n"
+    "Best regards,\r\nJordan Castillo\r\n"
+).encode("utf-8")
+
+# A follow-up to Rhonda the day after the call: email-and-call, an error.
+BLOCKED = (
+    "From: Jordan Castillo <jordan@mail.example>\n"
+    "To: Rhonda Feld <rhonda.feld@acme-medical.example>\n"
+    "Subject: Following up\n"
+    "Date: Sat, 14 Nov 2026 09:00:00 -0600\n\n"
+    "Hi Rhonda,\n\nJust checking in again. Did you get my last email?\n\nJordan\n"
+).encode("utf-8")
+
+PERSONAL = b"From: Jordan <jordan@mail.example>\nTo: Mom <mom@family.example>\nSubject: Sunday\n\nSee you at 6!\n"
+
+
+@pytest.fixture
+def plan(tmp_path) -> Path:
+    shutil.copytree(EXAMPLES / "messy", tmp_path / "messy")
+    return tmp_path / "messy" / "acme.plan.yaml"
+
+
+@pytest.fixture
+def sendmail(tmp_path) -> Path:
+    """A stand-in sendmail: records its arguments and the exact bytes it receives."""
+    script = tmp_path / "fake-sendmail"
+    script.write_text(
+        "#!/bin/sh\n"
+        f"printf '%s\\n' \"$@\" > '{tmp_path}/received.args'\n"
+        f"cat > '{tmp_path}/received.eml'\n"
+    )
+    script.chmod(0o755)
+    return script
+
+
+def wrap(args: list[str], message: bytes, cwd: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "ETIQUETTE_LINT": LINT}
+    return subprocess.run(["sh", str(HOOKS / "sendmail-presend"), *args], input=message, capture_output=True,
+                          cwd=cwd, env=env, timeout=120)
+
+
+def test_the_wrapper_passes_a_clean_message_on_byte_for_byte(plan, sendmail, tmp_path):
+    args = ["--plan", str(plan), "--today", TODAY, str(sendmail), "-oem", "-oi", "--", "alan.mercer@brightline-ortho.example"]
+    result = wrap(args, CLEAN, tmp_path)
+    assert result.returncode == 0, result.stderr.decode()
+    assert (tmp_path / "received.eml").read_bytes() == CLEAN
+    assert (tmp_path / "received.args").read_text().splitlines() == ["-oem", "-oi", "--", "alan.mercer@brightline-ortho.example"]
+
+
+def test_the_wrapper_holds_back_a_message_with_findings(plan, sendmail, tmp_path):
+    result = wrap(["--plan", str(plan), "--today", TODAY, str(sendmail), "-oi"], BLOCKED, tmp_path)
+    assert result.returncode == 1
+    assert not (tmp_path / "received.eml").exists() and not (tmp_path / "received.args").exists()
+    err = result.stderr.decode()
+    assert "email-and-call" in err and "not sent" in err
+    assert result.stdout == b""
+
+
+def test_the_wrapper_follows_fail_on(plan, sendmail, tmp_path):
+    result = wrap(["--plan", str(plan), "--today", TODAY, "--fail-on", "never", str(sendmail)], BLOCKED, tmp_path)
+    assert result.returncode == 0
+    assert (tmp_path / "received.eml").read_bytes() == BLOCKED
+
+
+def test_mail_to_people_outside_the_plan_goes_through(plan, sendmail, tmp_path):
+    result = wrap(["--plan", str(plan), str(sendmail), "-oi"], PERSONAL, tmp_path)
+    assert result.returncode == 0, result.stderr.decode()
+    assert (tmp_path / "received.eml").read_bytes() == PERSONAL
+
+
+def test_without_a_plan_the_wrapper_runs_the_text_rules(sendmail, tmp_path):
+    result = wrap(["--fail-on", "warning", str(sendmail)], BLOCKED, tmp_path)
+    assert result.returncode == 1 and b"pushy-language" in result.stderr
+    assert not (tmp_path / "received.eml").exists()
+
+
+def test_an_unusable_plan_holds_the_message_back(sendmail, tmp_path):
+    broken = tmp_path / "broken.plan.yaml"
+    broken.write_text("version: 1\ncandidate: [\n")
+    result = wrap(["--plan", str(broken), str(sendmail)], CLEAN, tmp_path)
+    assert result.returncode == 2 and b"invalid YAML" in result.stderr
+    assert not (tmp_path / "received.eml").exists()
+
+
+def test_the_wrapper_rejects_a_missing_command(tmp_path):
+    result = wrap(["--plan", "x.plan.yaml"], CLEAN, tmp_path)
+    assert result.returncode == 64 and b"no sendmail command given" in result.stderr
+
+
+def test_a_plan_path_with_spaces_and_quotes_reaches_presend(sendmail, tmp_path):
+    folder = tmp_path / "job search 'fall'"
+    shutil.copytree(EXAMPLES / "messy", folder)
+    result = wrap(["--plan", str(folder / "acme.plan.yaml"), "--today", TODAY, str(sendmail)], BLOCKED, tmp_path)
+    assert result.returncode == 1 and b"email-and-call" in result.stderr
+
+
+def _git_send_email() -> bool:
+    if shutil.which("git") is None:
+        return False
+    probe = subprocess.run(["git", "send-email", "--dump-aliases"], capture_output=True, cwd=ROOT.anchor)
+    return probe.returncode == 0
+
+
+@pytest.mark.skipif(not _git_send_email(), reason="`git send-email` is not installed (Debian/Ubuntu: apt-get install git-email)")
+def test_the_git_send_email_hook_stops_a_message_with_findings(plan, sendmail, tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git = ["git", "-c", "user.name=Jordan", "-c", "user.email=jordan@mail.example"]
+    env = {**os.environ, "ETIQUETTE_LINT": LINT, "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(tmp_path)}
+    subprocess.run(git + ["init", "-q"], cwd=repo, check=True, env=env)
+    hook = repo / ".git" / "hooks" / "sendemail-validate"
+    shutil.copy(HOOKS / "sendemail-validate", hook)
+    hook.chmod(0o755)
+    shutil.copytree(plan.parent, repo / "jobs")
+    subprocess.run(["git", "config", "etiquette-lint.plan", "jobs/acme.plan.yaml"], cwd=repo, check=True, env=env)
+
+    def send(name: str, message: bytes) -> subprocess.CompletedProcess:
+        (repo / name).write_bytes(message)
+        return subprocess.run(git + ["send-email", "--confirm=never", f"--smtp-server={sendmail}",
+                                     "--from=Jordan Castillo <jordan@mail.example>", name],
+                              cwd=repo, capture_output=True, env=env, timeout=120)
+
+    blocked = send("chase.eml", BLOCKED)
+    assert blocked.returncode != 0
+    assert b"email-and-call" in blocked.stderr and b"sendemail-validate" in blocked.stderr
+    assert not (tmp_path / "received.eml").exists()
+    personal = send("sunday.eml", PERSONAL)
+    assert personal.returncode == 0, personal.stderr.decode()
+    assert b"See you at 6!" in (tmp_path / "received.eml").read_bytes()
+
+
+# --- pre-commit ----------------------------------------------------------------------------------
+
+HOOK_REPO_FILES = ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "etiquette_lint", "rules", "schemas")
+
+CLEAN_PLAN = """\
+version: 1
+candidate: {name: Jordan Lee}
+interviews:
+  - id: onsite
+    company: Harbor Analytics
+    role: Data Engineering Manager
+    date: 2026-03-02
+    timing: {asked: true, decision_by: 2026-03-16}
+    interviewers:
+      - {id: dana, name: Dana Whitfield, email: dana@harbor.example, hiring_manager: true, topics: [pipeline latency]}
+actions:
+  - {id: thanks-dana, kind: thank_you, channel: email, to: dana, date: 2026-03-02, draft: drafts/dana.md}
+"""
+CLEAN_DRAFT = """\
+Dear Dana,
+
+Thank you for the deep-dive on pipeline latency this morning. The way your team traced the
+late partitions back to a single slow consumer was a great lesson in patient debugging.
+
+Best regards,
+Jordan Lee
+"""
+
+
+@pytest.fixture(scope="module")
+def hook_repo(tmp_path_factory) -> Path:
+    """This checkout's package files as a git repository of their own, so `pre-commit try-repo`
+    sees exactly the working tree (try-repo on a local path installs what the repository holds)."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    try:
+        import pre_commit  # noqa: F401
+    except ImportError:
+        pytest.skip("pre-commit is not installed (it is in the `test` extra: pip install '.[test]')")
+    repo = tmp_path_factory.mktemp("hook-repo")
+    for name in HOOK_REPO_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, repo / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        else:
+            shutil.copy(source, repo / name)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "commit.gpgsign=false"]
+    subprocess.run(git + ["init", "-q"], cwd=repo, check=True)
+    subprocess.run(git + ["add", "-A"], cwd=repo, check=True)
+    subprocess.run(git + ["commit", "-q", "-m", "etiquette-lint"], cwd=repo, check=True)
+    return repo
+
+
+@pytest.fixture(scope="module")
+def pre_commit_home(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+def try_repo(hook_repo: Path, home: Path, plans: Path, *extra: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PRE_COMMIT_HOME": str(home), "NO_COLOR": "1", "PRE_COMMIT_COLOR": "never"}
+    env.pop("VIRTUAL_ENV", None)
+    result = subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), "etiquette-lint", *extra],
+                            cwd=plans, capture_output=True, text=True, env=env, timeout=900)
+    network = ("NewConnectionError", "Temporary failure in name resolution", "No matching distribution found for hatchling")
+    if result.returncode != 0 and any(marker in result.stdout + result.stderr for marker in network):
+        pytest.skip("pre-commit could not install the hook's environment: the package registry is unreachable")
+    return result
+
+
+def plans_repo(path: Path, files: dict[str, str]) -> Path:
+    path.mkdir()
+    subprocess.run(["git", "init", "-q"], cwd=path, check=True)
+    for name, text in files.items():
+        (path / name).parent.mkdir(parents=True, exist_ok=True)
+        (path / name).write_text(text, encoding="utf-8")
+    subprocess.run(["git", "add", "-A"], cwd=path, check=True)
+    return path
+
+
+def test_pre_commit_fails_on_a_plan_with_errors(hook_repo, pre_commit_home, tmp_path):
+    files = {"acme.plan.yaml": (EXAMPLES / "messy" / "acme.plan.yaml").read_text(encoding="utf-8")}
+    files.update({f"drafts/{p.name}": p.read_text(encoding="utf-8") for p in (EXAMPLES / "messy" / "drafts").iterdir()})
+    result = try_repo(hook_repo, pre_commit_home, plans_repo(tmp_path / "plans", files), "--all-files")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "etiquette-lint" in result.stdout and "Failed" in result.stdout
+    assert "email-and-call" in result.stdout and "carbon-copy" in result.stdout
+
+
+def test_pre_commit_passes_a_clean_plan_and_skips_unrelated_files(hook_repo, pre_commit_home, tmp_path):
+    repo = plans_repo(tmp_path / "plans", {"harbor.plan.yaml": CLEAN_PLAN, "drafts/dana.md": CLEAN_DRAFT, "notes.py": "x = 1\n"})
+    result = try_repo(hook_repo, pre_commit_home, repo, "--all-files")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Passed" in result.stdout
+    result = try_repo(hook_repo, pre_commit_home, repo, "--files", "notes.py")
+    assert result.returncode == 0 and "no files to check" in result.stdout.lower()
+    # A change to a draft alone is enough to lint the plan that uses it.
+    (repo / "drafts" / "dana.md").write_text("Dear Dana,\n\nThank you for the chat about [specific topic].\n")
+    result = try_repo(hook_repo, pre_commit_home, repo, "--files", "drafts/dana.md")
+    assert result.returncode == 1 and "unfilled-placeholder" in result.stdout

@@ -12,7 +12,8 @@ A phrase list file holds any of:
   before it in the same clause), `question` (its sentence asks), `quoted` (it stands inside
   quotation marks: someone else's words), `reported` (it follows "told me", "said"... in its
   sentence: someone else's words again), `theirs` (the reader is the one acting: "you hope to
-  decide", "your team decided"), `conditional` (an "if", "unless" or "in case" opens its clause).
+  decide", "your team decided"), `conditional` (an "if", "unless" or "in case" opens its clause),
+  `requested` (its sentence says the employer asked for it: "as you asked", "you requested").
 - `needs:` named patterns (`define:` of other lists) that must also occur in the match's
   sentence; the match then reaches to the nearest of them, so a finding quotes both ("decide
   ... by March 30").
@@ -32,7 +33,7 @@ import yaml
 
 from .errors import RuleError
 
-CONTEXTS = ("negated", "question", "quoted", "reported", "theirs", "conditional")
+CONTEXTS = ("negated", "question", "quoted", "reported", "theirs", "conditional", "requested")
 
 
 @dataclass(frozen=True)
@@ -238,6 +239,9 @@ _THEIRS = re.compile(
     r"(?<!\bwant )(?<!\bwanted )(?<!\blet )(?<!\btell )(?<!\bfor )(?<!\bto )(?<!\bthank )(?<!\bgive )(?<!\bhelp )"
     r"\b(?:you|you've|you'd|you're|they|they've|they're|(?:the|your) (?:team|panel|committee|firm|company|board))\b"
     r"(?![^,;]*\b(?:I|I'm|I'll|I've|I'd|my|me)\b)", re.I)
+_REQUESTED = re.compile(
+    r"\b(?:as (?:you |was |we )?(?:asked|requested|discussed)|you (?:asked|requested)|at your request|per your request|"
+    r"(?:you|the team|the firm) (?:sent|assigned|gave) me)\b", re.I)
 _CONDITIONAL = re.compile(r"\b(?:if|unless|in case|whether|should (?:I|we))\b", re.I)
 _QUOTES = {"\"": "\"", "“": "”", "«": "»"}
 
@@ -270,6 +274,8 @@ def in_context(text: str, hit: Hit, sentence: tuple[int, int], context: str) -> 
     if context == "theirs":
         clause = _CLAUSE_BREAK.split(before)[-1] if before else ""
         return bool(_THEIRS.search(" ".join(clause.split()[-6:])))
+    if context == "requested":
+        return bool(_REQUESTED.search(text[start:end]))
     if context == "conditional":
         clause = re.split(r"[;:—–()]|,(?!\s*(?:I|we)\b)|\b(?:but|because|so)\b", before)[-1] if before else ""
         return bool(_CONDITIONAL.search(clause))

@@ -115,7 +115,7 @@ FACT_FIELDS: dict[str, dict[str, tuple[type, str]]] = {
     },
     "draft_pair": {
         "company": (str, "the company both messages go to"),
-        "similarity": (float, "0 to 1: share of the shorter message's word triples (names, titles, company and courtesy lines masked) found in the other"),
+        "similarity": (float, "0 to 1: share of the shorter message's word triples (names, titles, company and courtesy lines masked; words compared by stem) found in the other, a triple with one word changed counting half"),
         "similarity_percent": (int, "the same, in percent"),
         "earlier_action": (str, "the earlier message's action id"),
         "later_action": (str, "the later message's action id"),
@@ -507,10 +507,11 @@ def _draft_pairs(ctx: _Context, order: list[Action]) -> None:
 def _shared_passage(masked: str, other: set) -> tuple[int, int]:
     """The longest run of the text's word triples that the other message also has."""
     tokens = words(masked)
+    stems = [stem(t[0]) for t in tokens]
     best = (0, 0)
     run_start = None
     for i in range(len(tokens) - 2):
-        triple = tuple(t[0].lower() for t in tokens[i : i + 3])
+        triple = tuple(stems[i : i + 3])
         if triple in other:
             if run_start is None:
                 run_start = i

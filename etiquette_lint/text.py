@@ -563,14 +563,19 @@ def mask(text: str, names: list[str]) -> str:
 MASK = "Q"
 
 
+def shingle_tokens(sentence: str) -> list[str]:
+    """The words of a sentence as compared for near copies: stems, so inflection does not hide a copy."""
+    return [stem(w) for w, _, _ in words(sentence)]
+
+
 def shingles(text: str, courtesy: PhraseList | None, size: int = 3) -> set[tuple[str, ...]]:
-    """Word n-grams of the sentences that are not mere courtesy lines."""
+    """Word n-grams (of stems) of the sentences that are not mere courtesy lines."""
     out: set[tuple[str, ...]] = set()
     for start, end in sentences(text):
         sentence = text[start:end]
         if courtesy is not None and _is_courtesy(sentence, courtesy):
             continue
-        tokens = [w.lower() for w, _, _ in words(sentence)]
+        tokens = shingle_tokens(sentence)
         if len(tokens) < size:
             if tokens:
                 out.add(tuple(tokens))
@@ -588,8 +593,30 @@ def _is_courtesy(sentence: str, courtesy: PhraseList) -> bool:
     return len(remaining) <= 2 and len(rest) < len(sentence)
 
 
+def _gapped(triple: tuple[str, ...]) -> tuple[tuple, ...]:
+    """The triple with each of its words in turn left open: what it looks like with one word changed."""
+    if len(triple) != 3:
+        return ()
+    a, b, c = triple
+    return ((None, b, c), (a, None, c), (a, b, None))
+
+
+REWORDED_CREDIT = 0.5
+
+
 def similarity(a: set, b: set) -> float:
-    """Containment of the smaller message's shingles in the other's (0 to 1)."""
+    """How much of the smaller message's word triples the other holds (0 to 1).
+
+    A triple found as it is counts 1; a triple found with one of its three words changed (a
+    lightly reworded copy: "a few ideas" / "some ideas") counts REWORDED_CREDIT."""
     if not a or not b:
         return 0.0
-    return len(a & b) / min(len(a), len(b))
+    small, big = (a, b) if len(a) <= len(b) else (b, a)
+    gapped = {g for t in big for g in _gapped(t)}
+    score = 0.0
+    for triple in small:
+        if triple in big:
+            score += 1
+        elif any(g in gapped for g in _gapped(triple)):
+            score += REWORDED_CREDIT
+    return score / len(small)

@@ -401,6 +401,7 @@ class _Token:
     end: int
     initial: str
     stop: bool
+    surface: str = ""
 
 
 def _tokens(text: str, lexicon: TopicLexicon) -> list[_Token]:
@@ -416,7 +417,7 @@ def _tokens(text: str, lexicon: TopicLexicon) -> list[_Token]:
                 out.extend(_Token(stem(w), start, end, w[0], w in STOP_WORDS) for w in expansion)
             continue
         for part in _split_alnum(lower):
-            out.append(_Token(stem(part), start, end, part[0], stop))
+            out.append(_Token(stem(part), start, end, part[0], stop, part))
     return out
 
 
@@ -483,11 +484,14 @@ def topic_mention(text: str, topic: str, lexicon: TopicLexicon = EMPTY_LEXICON,
         found: dict[str, tuple[int, int]] = {}
         for s, _, surface in wanted:
             for t in tokens:
-                if _stems_match(s, t.stem):
+                if _stems_match(s, t.stem) or (len(surface) >= 6 and _one_edit_apart(surface, t.surface)):
                     found.setdefault(s, (t.start, t.end))
                     break
             else:
-                if surface in acronyms:
+                expansion = _expansion_in(surface, tokens, lexicon)
+                if expansion is not None:
+                    found.setdefault(s, expansion)
+                elif surface in acronyms:
                     for i in range(len(tokens)):
                         j = _acronym_at(surface, tokens, i)
                         if j is not None:
@@ -505,6 +509,22 @@ def topic_mention(text: str, topic: str, lexicon: TopicLexicon = EMPTY_LEXICON,
             first = start + min(f[0] for f in found.values())
             last = start + max(f[1] for f in found.values())
             return Hit(first, last, text[first:last])
+    return None
+
+
+def _expansion_in(surface: str, tokens: list[_Token], lexicon: TopicLexicon) -> tuple[int, int] | None:
+    """Where the words an abbreviation stands for all appear ("Q3" / "third-quarter"), if they do."""
+    for expansion in lexicon.expansions.get(surface) or lexicon.expansions.get(surface.rstrip("s")) or ():
+        wanted = [stem(w) for w in expansion if w not in STOP_WORDS]
+        spans = []
+        for w in wanted:
+            match = next((t for t in tokens if t.stem == w), None)
+            if match is None:
+                break
+            spans.append((match.start, match.end))
+        else:
+            if spans:
+                return min(a for a, _ in spans), max(b for _, b in spans)
     return None
 
 

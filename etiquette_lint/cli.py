@@ -173,6 +173,32 @@ def presend(message, plan_path, to, kind, when, skip_unknown_recipients, fmt, ou
     return finish(report, fmt, output, fail_on, no_color, [message] + ([plan_path] if plan_path else []))
 
 
+@cli.command()
+def lsp() -> int:
+    """Run the language server on standard input/output, for editors (see docs/editors.md)."""
+    try:
+        from .lsp import serve
+    except ImportError as exc:
+        raise UsageProblem(f"the language server needs pygls 2 ({exc}); install it with: pip install 'etiquette-lint[lsp]'") from None
+    serve()
+    return 0
+
+
+@cli.command()
+@click.argument("name", type=click.Choice(["plan", "report", "rule"]))
+def schema(name) -> int:
+    """Print a JSON Schema: `plan` (for YAML editors: completion and validation), `report` (the
+    JSON format) or `rule` (rule files)."""
+    from .resources import schema_path
+
+    path = schema_path(f"{name}.schema.json")
+    try:
+        click.echo(path.read_text(encoding="utf-8"), nl=False)
+    except OSError as exc:
+        raise UsageProblem(f"the {name} schema is not installed ({path}: {exc.strerror})") from None
+    return 0
+
+
 @cli.command("rules")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False), help="Add the rule files in DIR.")

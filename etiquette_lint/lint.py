@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import string
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -233,13 +234,15 @@ def lint_path(path: str | Path, *, today: date | None = None, config: str | None
 
 
 def lint_text(text: str, *, base_dir: str | Path = ".", today: date | None = None, path: str = "<text>",
-              config: str | None = None, select=(), extend_select=(), ignore=(), rules_dirs=()) -> Report:
-    """Lint a plan held in memory (as an editor has it); drafts are resolved from `base_dir`."""
+              config: str | None = None, select=(), extend_select=(), ignore=(), rules_dirs=(),
+              unsaved: Mapping[str, str] | None = None) -> Report:
+    """Lint a plan held in memory (as an editor has it); drafts are resolved from `base_dir`, and
+    read from `unsaved` (resolved path -> text, the editor's open buffers) when they are there."""
     options = Options(today=today, config=config, select=tuple(select), extend_select=tuple(extend_select),
                       ignore=tuple(ignore), rules_dirs=tuple(rules_dirs))
     ruleset = load_rules(options.rules_dirs)
     settings = settings_for(Path(base_dir) / "plan", options, ruleset)
-    plan = load_plan(path, today=options.day(), text=text, base_dir=Path(base_dir))
+    plan = load_plan(path, today=options.day(), text=text, base_dir=Path(base_dir), unsaved=unsaved)
     findings = lint_plan(plan, settings, ruleset)
     ran = tuple(ruleset.rules[r] for r in settings.rules) + ((UNUSED_SUPPRESSION,) if settings.unused_suppression else ())
     return Report(tuple(findings), (), 1, ran, version(), plan.sources())

@@ -9,6 +9,7 @@ so that analysis never sees them, while offsets still point at the right place i
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email import policy
 from email.parser import BytesParser
@@ -70,8 +71,9 @@ def blank_comments(text: str) -> str:
 
 
 def read_draft(plan_dir: Path, relative: str, display: str, *, path: str, pointer: str,
-               line: int | None, column: int | None) -> Message:
-    """Read the draft `relative` to `plan_dir`; errors name the plan file, line and pointer."""
+               line: int | None, column: int | None, unsaved: Mapping[str, str] | None = None) -> Message:
+    """Read the draft `relative` to `plan_dir`; errors name the plan file, line and pointer.
+    `unsaved` maps resolved file paths to texts that replace the files (an editor's open buffers)."""
 
     def fail(what: str) -> InputError:
         return InputError(what, path=path, line=line, column=column, pointer=pointer)
@@ -87,6 +89,11 @@ def read_draft(plan_dir: Path, relative: str, display: str, *, path: str, pointe
             f"draft {relative!r} lies outside the plan's folder {str(base)!r}; "
             "expected a path inside it"
         )
+    if unsaved and str(resolved) in unsaved:
+        data = unsaved[str(resolved)].encode("utf-8", "surrogatepass")
+        if len(data) > MAX_DRAFT_BYTES:
+            raise fail(f"draft {relative!r} is too large: {len(data)} bytes, expected at most {MAX_DRAFT_BYTES}")
+        return parse_message(data, display, fail, eml=resolved.suffix.lower() == ".eml")
     if not resolved.exists():
         raise fail(f"draft {relative!r} does not exist (looked for {str(candidate)!r})")
     if not resolved.is_file():

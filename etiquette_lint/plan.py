@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os.path
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import lru_cache
@@ -176,13 +177,15 @@ def _pointer(parts) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
-def load_plan(path: str, *, today: date, text: str | None = None, base_dir: str | Path | None = None) -> Plan:
-    """Read and validate a plan file (or `text`, as an editor holds it)."""
+def load_plan(path: str, *, today: date, text: str | None = None, base_dir: str | Path | None = None,
+              unsaved: Mapping[str, str] | None = None) -> Plan:
+    """Read and validate a plan file (or `text`, as an editor holds it; `unsaved` maps resolved
+    draft paths to the texts an editor holds for them)."""
     if text is None:
         text = _read_plan_file(path)
     document = _validated_document(text, path)
     folder = Path(base_dir) if base_dir is not None else Path(path).parent
-    return _Builder(path, folder, document, today).build()
+    return _Builder(path, folder, document, today, unsaved).build()
 
 
 @lru_cache(maxsize=32)
@@ -256,8 +259,10 @@ def parse_when(value: str) -> When:
 class _Builder:
     """Turns validated data into the Plan model, collecting every semantic error."""
 
-    def __init__(self, path: str, folder: Path, document: Document, today: date) -> None:
+    def __init__(self, path: str, folder: Path, document: Document, today: date,
+                 unsaved: Mapping[str, str] | None = None) -> None:
         self.path = path
+        self.unsaved = unsaved
         self.folder = folder
         self.document = document
         self.data = document.data
@@ -467,7 +472,8 @@ class _Builder:
             display = os.path.normpath(os.path.join(str(self.folder), raw["draft"]))
             try:
                 message = read_draft(self.folder, raw["draft"], display, path=self.path,
-                                     pointer=f"{pointer}/draft", line=dspan.line, column=dspan.column)
+                                     pointer=f"{pointer}/draft", line=dspan.line, column=dspan.column,
+                                     unsaved=self.unsaved)
             except InputError as exc:
                 self.errors.append(exc)
                 return None

@@ -183,7 +183,8 @@ class EtiquetteServer(LanguageServer):
         end = self.position(lines, end_line, end_column) if end_line else start
         return lsp.Range(start, end)
 
-    def diagnostic(self, finding: Finding, key: str, plan_key: str, sources: dict[str, str], document) -> lsp.Diagnostic:
+    def diagnostic(self, finding: Finding, key: str, plan_key: str, sources: dict[str, str],
+                   document) -> lsp.Diagnostic:
         related = [self.related(r, sources) for r in finding.related]
         data = {"rule": finding.rule, "pointer": finding.pointer, "plan": self.uri(plan_key)}
         if key == plan_key and document is not None:
@@ -206,13 +207,17 @@ class EtiquetteServer(LanguageServer):
 
     def error_diagnostic(self, error: EtiquetteLintError, plan_key: str, lines: list[str]) -> lsp.Diagnostic:
         here = error.path is None or _key(error.path) == plan_key
+        column = error.column or 1
         if here and error.line:
-            start = self.position(lines, error.line, error.column or 1)
-            end_of_line = len(lines[error.line - 1].rstrip("\r\n")) + 1 if error.line <= len(lines) else error.column or 1
-            end = self.position(lines, error.line, max(end_of_line, (error.column or 1) + 1))
+            start = self.position(lines, error.line, column)
+            end_of_line = len(lines[error.line - 1].rstrip("\r\n")) + 1 if error.line <= len(lines) else column
+            end = self.position(lines, error.line, max(end_of_line, column + 1))
         else:
             start = end = lsp.Position(0, 0)
-        message = f"{error.pointer}: {error.message}" if here and error.pointer else (error.message if here else str(error))
+        if not here:  # a configuration or rule file: name it
+            message = str(error)
+        else:
+            message = f"{error.pointer}: {error.message}" if error.pointer else error.message
         return lsp.Diagnostic(range=lsp.Range(start, end), severity=lsp.DiagnosticSeverity.Error, source=SOURCE,
                               code="input-error", message=message)
 

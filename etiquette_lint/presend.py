@@ -110,11 +110,10 @@ def presend(source: str, options: Options, *, data: bytes | None = None, plan_pa
     if drafted:
         return _report(plan, drafted, settings, ruleset, source, message)
     if not message.to_addresses and to is None:
+        expected = f"expected --to ID (one of {', '.join(sorted(plan.people))})"
         if eml:
-            raise NoRecipient(f"the message has no To: address; expected --to ID (one of {', '.join(sorted(plan.people))})",
-                              path=source)
-        raise InputError(f"a text or Markdown message names no recipient; expected --to ID (one of {', '.join(sorted(plan.people))})",
-                         path=source)
+            raise NoRecipient(f"the message has no To: address; {expected}", path=source)
+        raise InputError(f"a text or Markdown message names no recipient; {expected}", path=source)
     recipients = _recipients(plan, message, to, source)
     when = when or _header_when(message) or When(options.day())
     kind = kind or ("follow_up" if _contacted(plan, recipients, when) else "thank_you")
@@ -161,10 +160,10 @@ def _recipients(plan: Plan, message: Message, to: str | None, source: str) -> li
     by_email = {p.email: p.id for p in plan.people.values() if p.email}
     found = [by_email[a] for a in message.to_addresses if a in by_email]
     if not found:
-        addresses = ", ".join(message.to_addresses)
-        raise NoRecipient(
-            f"the To: address{'es' if len(message.to_addresses) > 1 else ''} {addresses} match{'' if len(message.to_addresses) > 1 else 'es'} "
-            f"no interviewer's email in {plan.path}; expected an interviewer's address, or --to ID", path=source)
+        several = len(message.to_addresses) > 1
+        what = f"the To: address{'es' if several else ''} {', '.join(message.to_addresses)} match{'' if several else 'es'}"
+        raise NoRecipient(f"{what} no interviewer's email in {plan.path}; expected an interviewer's address, or --to ID",
+                          path=source)
     return list(dict.fromkeys(found))
 
 
@@ -209,7 +208,9 @@ def _report(plan: Plan, sent: tuple, settings: Settings, ruleset: RuleSet, sourc
                 (anchor and finding.path == source):
             findings.append(_relocate(finding, pointers, plan.path, anchor) if anchor else finding)
     findings.sort(key=Finding.sort_key)
-    ran = tuple(ruleset.rules[r] for r in settings.rules) + ((UNUSED_SUPPRESSION,) if settings.unused_suppression else ())
+    ran = tuple(ruleset.rules[r] for r in settings.rules)
+    if settings.unused_suppression:
+        ran += (UNUSED_SUPPRESSION,)
     sources = plan.sources()
     sources[source] = message.source
     return Report(tuple(findings), (), 1, ran, version(), sources)

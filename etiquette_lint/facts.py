@@ -211,7 +211,7 @@ def build_facts(plan: Plan, phrases: dict[str, PhraseList], *, only_text: bool =
     ctx = _Context(plan, phrases, [])
     companies = _companies(plan)
     order = sorted(plan.actions, key=_order_key)
-    text_lists = [name for name in phrases if name not in LEXICONS and phrases[name].patterns]
+    text_lists = [name for name in phrases if name not in LEXICONS and phrases[name].sources]
     for action in plan.actions:
         _phrase_facts(ctx, action, text_lists)
     for action in plan.actions:

@@ -49,13 +49,38 @@ class Hit:
 class PhraseList:
     name: str
     description: str
-    patterns: tuple[re.Pattern, ...]
+    sources: tuple[str, ...]  # the patterns as regular expressions, calls expanded
     words: frozenset[str]
     path: str
     unless: frozenset[str] = frozenset()
     expansions: tuple[tuple[str, str], ...] = ()  # (abbreviation, what it stands for)
     define: str = ""  # a named pattern other lists may call with (?&name)
     needs: tuple[re.Pattern, ...] = ()  # named patterns that must occur in the same sentence
+
+    @property
+    def patterns(self) -> tuple[re.Pattern, ...]:
+        """Each pattern compiled (on first use: most drafts never need them one by one)."""
+        return tuple(_compiled(source) for source in self.sources)
+
+    @property
+    def scanner(self) -> re.Pattern | None:
+        """All the patterns as one alternation: one pass finds where a match may start."""
+        return _scanner(self.sources)
+
+
+_PREFIX = "(?<![\\w])"  # a match starts at a word start
+
+
+@lru_cache(maxsize=1024)
+def _compiled(source: str) -> re.Pattern:
+    return re.compile(_PREFIX + "(?:" + source + ")", re.IGNORECASE)
+
+
+@lru_cache(maxsize=256)
+def _scanner(sources: tuple[str, ...]) -> re.Pattern | None:
+    if not sources:
+        return None
+    return re.compile(_PREFIX + "(?:" + "|".join(f"(?:{s})" for s in sources) + ")", re.IGNORECASE)
 
 
 _CALL = re.compile(r"\(\?&([a-z][a-z0-9-]*)\)")
@@ -74,8 +99,9 @@ def load_phrase_lists(folders: list[Path]) -> dict[str, PhraseList]:
     lists: dict[str, PhraseList] = {}
     for name, entries in raw.items():
         for file, data in entries:
-            patterns = tuple(_compile(file, index, str(source), defines)
-                             for index, source in enumerate(data.get("patterns") or ()))
+            sources = tuple(_expand(file, index, str(source), defines)
+                            for index, source in enumerate(data.get("patterns") or ()))
+            _check(file, sources)
             words = frozenset(str(w).lower() for w in data.get("words") or ())
             unless = frozenset(data.get("unless") or ())
             for index, context in enumerate(sorted(unless)):
@@ -84,19 +110,24 @@ def load_phrase_lists(folders: list[Path]) -> dict[str, PhraseList]:
                                     path=str(file), pointer=f"/unless/{index}")
             expansions = tuple((str(k).lower(), str(v).lower()) for k, values in (data.get("expansions") or {}).items()
                                for v in (values if isinstance(values, list) else [values]))
-            needs = tuple(_compile(file, f"needs/{i}", f"(?&{n})", defines) for i, n in enumerate(data.get("needs") or ()))
+            needs = []
+            for index, need in enumerate(data.get("needs") or ()):
+                source = _expand(file, f"needs/{index}", f"(?&{need})", defines)
+                _check(file, (source,), f"/needs/{index}")
+                needs.append(_compiled(source))
             if name in lists:
                 old = lists[name]
-                lists[name] = PhraseList(name, old.description, old.patterns + patterns, old.words | words, old.path,
+                lists[name] = PhraseList(name, old.description, old.sources + sources, old.words | words, old.path,
                                          old.unless | unless, old.expansions + expansions, old.define,
-                                         old.needs + needs)
+                                         old.needs + tuple(needs))
             else:
-                lists[name] = PhraseList(name, str(data.get("description", "")).strip(), patterns, words, str(file),
-                                         unless, expansions, defines.get(name, ""), needs)
+                lists[name] = PhraseList(name, str(data.get("description", "")).strip(), sources, words, str(file),
+                                         unless, expansions, defines.get(name, ""), tuple(needs))
     return lists
 
 
-def _compile(file: Path, index: int | str, source: str, defines: dict[str, str]) -> re.Pattern:
+def _expand(file: Path, index: int | str, source: str, defines: dict[str, str]) -> str:
+    """The pattern with every (?&name) call replaced by the named definition."""
     def expand(text: str, depth: int = 0) -> str:
         def call(match: re.Match) -> str:
             name = match.group(1)
@@ -107,15 +138,25 @@ def _compile(file: Path, index: int | str, source: str, defines: dict[str, str])
             return "(?:" + expand(defines[name], depth + 1) + ")"
         return _CALL.sub(call, text)
 
-    expanded = expand(source)
+    return expand(source)
+
+
+def _check(file: Path, sources: tuple[str, ...], pointer: str = "") -> None:
+    """Refuse a list whose patterns are not regular expressions, naming the first bad one."""
     try:
-        return re.compile(rf"(?<![\w]){expanded}", re.IGNORECASE)
-    except re.error as exc:
-        raise RuleError(
-            f"pattern {index} {source!r} is not a valid regular expression: {exc}; "
-            "expected a Python regular expression",
-            path=str(file), pointer=f"/patterns/{index}",
-        ) from None
+        _scanner(sources)
+        return
+    except re.error:
+        pass
+    for index, source in enumerate(sources):
+        try:
+            _compiled(source)
+        except re.error as exc:
+            raise RuleError(
+                f"pattern {index} {source!r} is not a valid regular expression: {exc}; "
+                "expected a Python regular expression",
+                path=str(file), pointer=pointer or f"/patterns/{index}",
+            ) from None
 
 
 def _read_yaml(file: Path) -> dict:
@@ -287,25 +328,35 @@ def in_context(text: str, hit: Hit, sentence: tuple[int, int], context: str) -> 
 
 
 def find_phrases(text: str, phrases: PhraseList, bounds: list[tuple[int, int]] | None = None) -> list[Hit]:
-    """Every non-overlapping match of the list's patterns that counts in its context, in order."""
-    hits: list[Hit] = []
-    for pattern in phrases.patterns:
-        for match in pattern.finditer(text):
-            if match.end() > match.start():
-                hits.append(Hit(match.start(), match.end(), match.group(0).rstrip()))
-    if (phrases.unless or phrases.needs) and hits:
-        bounds = bounds if bounds is not None else sentences(text)
-        hits = [h for h in hits
-                if not any(in_context(text, h, sentence_at(bounds, h.start), c) for c in phrases.unless)]
-        if phrases.needs:
-            hits = [w for w in (_with_needs(text, h, sentence_at(bounds, h.start), phrases.needs) for h in hits) if w]
-    hits.sort(key=lambda h: (h.start, -h.end))
+    """Every non-overlapping match of the list's patterns that counts in its context, in order.
+
+    Where several patterns match at one place, the longest wins; a match that does not count in
+    its context (see `unless`, `needs`) does not hide a match starting inside it."""
+    scanner = phrases.scanner
+    if scanner is None:
+        return []
     kept: list[Hit] = []
-    for hit in hits:
-        if kept and hit.start < kept[-1].end:
+    position = 0
+    while True:
+        found = scanner.search(text, position)
+        if found is None:
+            return kept
+        start = found.start()
+        end = max((m.end() for m in (p.match(text, start) for p in phrases.patterns) if m), default=found.end())
+        hit = Hit(start, start + len(text[start:end].rstrip()), text[start:end].rstrip())
+        if hit.end > hit.start and (phrases.unless or phrases.needs):
+            if bounds is None:
+                bounds = sentences(text)
+            sentence = sentence_at(bounds, start)
+            if any(in_context(text, hit, sentence, c) for c in phrases.unless):
+                hit = None
+            elif phrases.needs:
+                hit = _with_needs(text, hit, sentence, phrases.needs)
+        if hit is None or hit.end <= hit.start or (kept and hit.start < kept[-1].end):
+            position = start + 1
             continue
-        kept.append(Hit(hit.start, hit.start + len(hit.text), hit.text))
-    return kept
+        kept.append(hit)
+        position = max(hit.end, start + 1)
 
 
 def _with_needs(text: str, hit: Hit, sentence: tuple[int, int], needs: tuple[re.Pattern, ...]) -> Hit | None:

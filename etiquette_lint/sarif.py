@@ -69,9 +69,11 @@ def _rules(report: Report) -> tuple[list[dict], dict[str, int]]:
 def _descriptor(rule) -> dict:
     rationale = " ".join(rule.rationale.split())
     fix = " ".join(rule.fix.split())
-    out = {
-        "id": rule.id,
-        "name": "".join(part.capitalize() for part in rule.id.split("-")),
+    out: dict = {"id": rule.id}
+    name = "".join(part.capitalize() for part in rule.id.split("-"))
+    if name.lower() != rule.id.lower():  # SARIF: a name equal to the id is left out
+        out["name"] = name
+    out.update({
         "shortDescription": {"text": " ".join(rule.summary.split())},
         "fullDescription": {"text": rationale},
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
@@ -80,7 +82,7 @@ def _descriptor(rule) -> dict:
             "markdown": f"**Why:** {rationale}\n\n**Fix:** {fix}\n\nMore: `etiquette-lint explain {rule.id}`",
         },
         "properties": {"tags": ["etiquette", "follow-up"]},
-    }
+    })
     if not rule.enabled:
         out["defaultConfiguration"]["enabled"] = False
     return out

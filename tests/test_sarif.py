@@ -65,6 +65,7 @@ def test_the_driver_lists_every_rule_that_ran_with_its_documentation(messy):
     by_id = {r.id: r for r in report.rules}
     for descriptor in driver["rules"]:
         rule = by_id[descriptor["id"]]
+        assert descriptor.get("name", "").lower() != rule.id  # SARIF1001: a name equal to the id is left out
         assert descriptor["shortDescription"]["text"] == rule.summary
         assert descriptor["fullDescription"]["text"] == " ".join(rule.rationale.split())
         assert descriptor["defaultConfiguration"]["level"] == {"error": "error", "warning": "warning", "info": "note"}[rule.severity]

@@ -11,6 +11,7 @@ on that order).
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -348,11 +349,13 @@ def _action_fact(ctx: _Context, action: Action, order: list[Action]) -> None:
     text = _blank_hits(text, ctx.phrases.get("courtesy"))
     text = _blank_hits(text, ctx.phrases.get("placeholder"))
     lexicon = TopicLexicon.from_lists(ctx.phrases)
-    bounds = sentences(text) if text else []
-    mentions = sum(1 for t in topics if topic_mention(text, t, lexicon, bounds)) if text else 0
     names = [interview.company, interview.role, plan.candidate_name] + [
         n for p in people for n in (p.name, p.title)
     ]
+    # the company, the role and the people's names are no topic ("the Records Clerk position")
+    named = _blank_names(text, names)
+    bounds = sentences(named) if named else []
+    mentions = sum(1 for t in topics if topic_mention(named, t, lexicon, bounds)) if named else 0
     stock = ctx.phrases["stock-words"].words if "stock-words" in ctx.phrases else frozenset()
     details = specific_details(text, stock, names) if text else []
     latest = _latest_interview(plan, company, action)
@@ -373,6 +376,13 @@ def _action_fact(ctx: _Context, action: Action, order: list[Action]) -> None:
         detail_count=len({stem(h.text.lower()) for h in details}), purpose=action.purpose,
         purpose_asks_standing=bool(purpose_hits), sales_role=plan.sales_role,
     )
+
+
+def _blank_names(text: str, names: list[str]) -> str:
+    """The text with each of the names (as whole words, any case) replaced by spaces."""
+    for name in sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True):
+        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", lambda m: " " * len(m.group(0)), text, flags=re.IGNORECASE)
+    return text
 
 
 def _blank_hits(text: str, phrases: PhraseList | None) -> str:

@@ -1,6 +1,7 @@
 """The hooks in examples/hooks/ and .pre-commit-hooks.yaml, run for real: the sendmail wrapper
-with a stand-in sendmail that records what it receives, the git send-email validate hook with
-`git send-email` itself, and the pre-commit hook with the real `pre-commit try-repo`."""
+with a stand-in sendmail that records what it receives (and behind mutt, when it is installed),
+the git send-email validate hook with `git send-email` itself, and the pre-commit hook with the
+real `pre-commit try-repo`."""
 
 from __future__ import annotations
 
@@ -258,3 +259,25 @@ def test_pre_commit_passes_a_clean_plan_and_skips_unrelated_files(hook_repo, pre
     (repo / "drafts" / "dana.md").write_text("Dear Dana,\n\nThank you for the chat about [specific topic].\n")
     result = try_repo(hook_repo, pre_commit_home, repo, "--files", "drafts/dana.md")
     assert result.returncode == 1 and "unfilled-placeholder" in result.stdout
+
+
+@pytest.mark.skipif(shutil.which("mutt") is None, reason="mutt is not installed (Debian/Ubuntu: apt-get install mutt)")
+def test_mutt_sends_through_the_wrapper_and_is_refused_on_findings(plan, sendmail, tmp_path):
+    muttrc = tmp_path / "muttrc"
+    muttrc.write_text(
+        f'set sendmail="{HOOKS / "sendmail-presend"} --plan {plan} --today {TODAY} --fail-on warning {sendmail} -oem -oi"\n'
+        'set from="Jordan Castillo <jordan@mail.example>"\nset use_from=yes\nset record=""\nset charset="utf-8"\n'
+    )
+    env = {**os.environ, "ETIQUETTE_LINT": LINT, "HOME": str(tmp_path)}
+
+    def mutt(to: str, subject: str, body: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["mutt", "-n", "-F", str(muttrc), "-s", subject, to], input=body.encode(),
+                              capture_output=True, env=env, timeout=120)
+
+    refused = mutt("rhonda.feld@acme-medical.example", "Following up", "Hi Rhonda,\n\nJust checking in again.\n\nJordan\n")
+    assert refused.returncode != 0 and not (tmp_path / "received.eml").exists()
+    assert b"pushy-language" in refused.stdout + refused.stderr
+    sent = mutt("mom@family.example", "Sunday", "See you at 6!\n")
+    assert sent.returncode == 0, sent.stderr.decode()
+    assert b"See you at 6!" in (tmp_path / "received.eml").read_bytes()
+    assert "mom@family.example" in (tmp_path / "received.args").read_text().splitlines()

@@ -15,6 +15,7 @@ Settings come from the client's `initializationOptions`: `today` (YYYY-MM-DD), `
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from datetime import date
@@ -370,6 +371,18 @@ def suppress_in_draft(lines: list[str], rule: str, *, eml: bool) -> Insertion:
     return at, 0, f"<!-- etiquette-lint: ignore[{rule}] -->\n"
 
 
+class _OneLine(logging.Formatter):
+    """Log records as one line each on standard error (the editor's log), tracebacks folded in."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = f"etiquette-lint lsp: {record.levelname.lower()}: {record.getMessage()}"
+        error = record.exc_info[1] if record.exc_info else None
+        return f"{text}: {type(error).__name__}: {error}" if error is not None else text
+
+
 def serve() -> None:
     """Serve over standard input/output until the client says exit."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(_OneLine())
+    logging.basicConfig(level=logging.WARNING, handlers=[handler], force=True)
     server.start_io()

@@ -10,8 +10,7 @@ A phrase list file holds any of:
   instance, is reused as `(?&time)` wherever a deadline or a period is meant).
 - `unless:` contexts in which a match does not count: `negated` (a "not", "never", "no"... shortly
   before it in the same clause), `question` (its sentence asks), `quoted` (it stands inside
-  quotation marks: someone else's words), `reported` (it follows "told me", "said"... in its
-  sentence: someone else's words again), `theirs` (the reader is the one acting: "you hope to
+  quotation marks: someone else's words), `theirs` (the reader is the one acting: "you hope to
   decide", "your team decided"), `conditional` (an "if", "unless" or "in case" opens its clause),
   `requested` (its sentence says the employer asked for it: "as you asked", "you requested").
 - `needs:` named patterns (`define:` of other lists) that must also occur in the match's
@@ -33,7 +32,7 @@ import yaml
 
 from .errors import RuleError
 
-CONTEXTS = ("negated", "question", "quoted", "reported", "theirs", "conditional", "requested")
+CONTEXTS = ("negated", "question", "quoted", "theirs", "conditional", "requested")
 
 
 @dataclass(frozen=True)
@@ -271,11 +270,6 @@ def sentence_at(bounds: list[tuple[int, int]], offset: int) -> tuple[int, int]:
 
 _NEGATORS = re.compile(r"\b(?:not|never|no|nor|without|hardly|n't)\b|n't\b|\bno\s+intention\b", re.I)
 _CLAUSE_BREAK = re.compile(r"[,;:—–()]|\b(?:but|and|or|because|so|although|though|while)\b", re.I)
-_REPORTING = re.compile(
-    r"\b(?:told|tell|telling|said|says|saying|asked|wrote|writes|complained|yelled|heard\s+(?:a|one|the)\s+\w+\s+say)\b"
-    r"[^.!?\n]{0,40}$|\b(?:like|as)\s+(?:a|the)\s+(?:customer|caller|client|patient|guest|parent)\b[^.!?\n]{0,40}$",
-    re.I,
-)
 _THEIRS = re.compile(
     r"(?<!\bwant )(?<!\bwanted )(?<!\blet )(?<!\btell )(?<!\bfor )(?<!\bto )(?<!\bthank )(?<!\bgive )(?<!\bhelp )"
     r"\b(?:you|you've|you'd|you're|they|they've|they're|(?:the|your) (?:team|panel|committee|firm|company|board))\b"
@@ -310,8 +304,6 @@ def in_context(text: str, hit: Hit, sentence: tuple[int, int], context: str) -> 
         return tail.rstrip("\"'”’) ").endswith("?")
     if context == "quoted":
         return _inside_quotes(text[start:end], hit.start - start)
-    if context == "reported":
-        return bool(_REPORTING.search(before))
     if context == "theirs":
         clause = _CLAUSE_BREAK.split(before)[-1] if before else ""
         return bool(_THEIRS.search(" ".join(clause.split()[-6:])))

@@ -273,3 +273,19 @@ def test_hit_is_frozen():
     hit = Hit(1, 3, "ab")
     with pytest.raises(AttributeError):
         hit.start = 2  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(("list_name", "text"), [
+    ("solution-pitch", "I would suggest we meet next week."),
+    ("solution-pitch", "I have some ideas about what I'd like to learn."),
+    ("solution-pitch", "Your new scheduling tool cuts wait times by half, which is impressive."),
+    ("pushy", "I haven't seen anything like your dispatch board."),
+    ("pushy", "I didn't hear back from the other company yet, but you are my first choice."),
+    ("pushy", "No reply needed!"),
+    ("ultimatum", "Please confirm by Friday whether 10am works for the second interview."),
+    ("ultimatum", "Let me know by Friday if you need references."),
+    ("permission-to-decline", "Should you need another reference, I can send one."),
+])
+def test_near_misses_outside_the_corpus(list_name, text):
+    """Wordings written after the lists were tuned, to keep them general."""
+    assert hits(list_name, text) == []

@@ -14,6 +14,7 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from .messages import Segment
 from .plan import Action, Plan
@@ -291,7 +292,7 @@ def _phrase_facts(ctx: _Context, action: Action, lists: list[str]) -> None:
         scanned = without_links(segment.text)
         bounds = sentences(scanned)
         for name in lists:
-            for hit in find_phrases(scanned, ctx.phrases[name], bounds):
+            for hit in _phrase_hits(scanned, ctx.phrases[name]):
                 sentence = next(((s, e) for s, e in bounds if s <= hit.start < e), (hit.start, hit.end))
                 sentence_text = segment.text[sentence[0] : sentence[1]]
                 ctx.add(
@@ -302,6 +303,13 @@ def _phrase_facts(ctx: _Context, action: Action, lists: list[str]) -> None:
                 )
 
 
+@lru_cache(maxsize=4096)
+def _phrase_hits(text: str, phrases: PhraseList) -> tuple:
+    """The list's matches in a text (cached by content: drafts rarely change between lints)."""
+    return tuple(find_phrases(text, phrases, sentences(text)))
+
+
+@lru_cache(maxsize=4096)
 def _challenge_in(sentence: str, challenges: tuple[str, ...], lexicon: TopicLexicon) -> str:
     for challenge in challenges:
         if topic_mention(sentence, challenge, lexicon):
@@ -344,20 +352,14 @@ def _action_fact(ctx: _Context, action: Action, order: list[Action]) -> None:
     company = interview.company
     people = [plan.people[t] for t in action.to]
     topics = [t for p in people for t in p.topics]
-    text = without_links(action.message.text) if action.message else ""
-    # courtesy lines ("out of your busy schedule") name no topic; placeholders hold no detail
-    text = _blank_hits(text, ctx.phrases.get("courtesy"))
-    text = _blank_hits(text, ctx.phrases.get("placeholder"))
-    lexicon = TopicLexicon.from_lists(ctx.phrases)
     names = [interview.company, interview.role, plan.candidate_name] + [
         n for p in people for n in (p.name, p.title)
     ]
-    # the company, the role and the people's names are no topic ("the Records Clerk position")
-    named = _blank_names(text, names)
-    bounds = sentences(named) if named else []
-    mentions = sum(1 for t in topics if topic_mention(named, t, lexicon, bounds)) if named else 0
-    stock = ctx.phrases["stock-words"].words if "stock-words" in ctx.phrases else frozenset()
-    details = specific_details(text, stock, names) if text else []
+    mentions, detail_count = _reading(
+        action.message.text if action.message else "", tuple(topics), tuple(names),
+        ctx.phrases.get("courtesy"), ctx.phrases.get("placeholder"), ctx.phrases.get("stock-words"),
+        TopicLexicon.from_lists(ctx.phrases),
+    )
     latest = _latest_interview(plan, company, action)
     replied = _replied_between(plan, company, latest.when, action.when, inclusive_end=True) if latest else False
     purpose_hits = find_phrases(action.purpose, ctx.phrases["where-do-i-stand"]) if action.purpose and "where-do-i-stand" in ctx.phrases else []
@@ -373,9 +375,27 @@ def _action_fact(ctx: _Context, action: Action, order: list[Action]) -> None:
         replied_since_interview=replied,
         follow_up_number=_follow_up_number(plan, action, order) if action.kind == "follow_up" else 0,
         topic_count=len(topics), topics="; ".join(topics), topic_mentions=mentions,
-        detail_count=len({stem(h.text.lower()) for h in details}), purpose=action.purpose,
+        detail_count=detail_count, purpose=action.purpose,
         purpose_asks_standing=bool(purpose_hits), sales_role=plan.sales_role,
     )
+
+
+@lru_cache(maxsize=2048)
+def _reading(message: str, topics: tuple[str, ...], names: tuple[str, ...], courtesy: PhraseList | None,
+             placeholder: PhraseList | None, stock_words: PhraseList | None, lexicon: TopicLexicon) -> tuple[int, int]:
+    """How many of the topics a message touches on, and how many words of specific detail it has.
+    A pure function of its arguments, cached: re-lints mostly see the same drafts."""
+    text = without_links(message)
+    # courtesy lines ("out of your busy schedule") name no topic; placeholders hold no detail
+    text = _blank_hits(text, courtesy)
+    text = _blank_hits(text, placeholder)
+    # the company, the role and the people's names are no topic ("the Records Clerk position")
+    named = _blank_names(text, list(names))
+    bounds = sentences(named) if named else ()
+    mentions = sum(1 for t in topics if topic_mention(named, t, lexicon, bounds)) if named else 0
+    stock = stock_words.words if stock_words is not None else frozenset()
+    details = specific_details(text, stock, list(names)) if text else []
+    return mentions, len({stem(h.text.lower()) for h in details})
 
 
 def _blank_names(text: str, names: list[str]) -> str:
@@ -493,16 +513,15 @@ def _draft_pairs(ctx: _Context, order: list[Action]) -> None:
             part for p in plan.people.values() for part in (p.name, p.title, *p.name.split())
         ] + plan.candidate_name.split()
         body = action.message.body
-        masked = mask(without_links(body.text), masks)
-        prepared.append((action, company, masked, shingles(masked, courtesy), body))
+        masked, triples = _prepared(body.text, tuple(masks), courtesy)
+        prepared.append((action, company, masked, triples, body))
     for j, (later, company, masked_later, later_set, body) in enumerate(prepared):
         for earlier, other_company, _, earlier_set, _ in prepared[:j]:
             if other_company != company or set(earlier.to) & set(later.to):
                 continue
-            score = similarity(earlier_set, later_set)
+            score, (start, end) = _compared(masked_later, earlier_set, later_set)
             if score <= 0:
                 continue
-            start, end = _shared_passage(masked_later, earlier_set)
             ctx.add(
                 "draft_pair", later.pointer, company=company, similarity=round(score, 4),
                 similarity_percent=int(math.floor(score * 100 + 0.5)),
@@ -512,6 +531,20 @@ def _draft_pairs(ctx: _Context, order: list[Action]) -> None:
                 excerpt=" ".join(body.text[start:end].split())[:160], related_pointer=earlier.pointer,
                 **_span(body, start, end),
             )
+
+
+@lru_cache(maxsize=1024)
+def _prepared(body: str, masks: tuple[str, ...], courtesy: PhraseList | None) -> tuple[str, frozenset]:
+    """A message body with names masked, and its word triples (cached by content)."""
+    masked = mask(without_links(body), list(masks))
+    return masked, frozenset(shingles(masked, courtesy))
+
+
+@lru_cache(maxsize=4096)
+def _compared(masked_later: str, earlier: frozenset, later: frozenset) -> tuple[float, tuple[int, int]]:
+    """The similarity of two prepared messages and the longest passage the later shares."""
+    score = similarity(earlier, later)
+    return score, (_shared_passage(masked_later, earlier) if score > 0 else (0, 0))
 
 
 def _shared_passage(masked: str, other: set) -> tuple[int, int]:

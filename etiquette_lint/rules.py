@@ -136,7 +136,7 @@ def _load_rules(extra_folders: tuple[str, ...]) -> RuleSet:
         for file in sorted(folder.glob("*.yaml")):
             rule = load_rule_file(file, validate=folder != builtin)
             rules[rule.id] = rule
-    phrases = load_phrase_lists(folders)
+    phrases = load_phrase_lists(folders, trusted=builtin)
     return RuleSet(rules, phrases, tuple(str(f) for f in folders))
 
 

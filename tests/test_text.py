@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -289,3 +290,24 @@ def test_hit_is_frozen():
 def test_near_misses_outside_the_corpus(list_name, text):
     """Wordings written after the lists were tuned, to keep them general."""
     assert hits(list_name, text) == []
+
+
+def test_every_builtin_phrase_list_compiles():
+    """Built-in lists are compiled on first use (not at start-up); this proves they all compile."""
+    from etiquette_lint.resources import rules_dir
+    from etiquette_lint.text import _check, load_phrase_lists
+
+    for phrases in load_phrase_lists([rules_dir()]).values():
+        _check(Path(phrases.path), phrases.sources)
+        assert phrases.scanner is not None or not phrases.sources
+
+
+def test_a_bad_pattern_in_a_user_folder_is_reported_at_load(tmp_path):
+    from etiquette_lint import RuleError
+    from etiquette_lint.resources import rules_dir
+    from etiquette_lint.text import load_phrase_lists
+
+    (tmp_path / "phrases").mkdir()
+    (tmp_path / "phrases" / "pushy.yaml").write_text("name: pushy\npatterns:\n  - 'why (oh why'\n", encoding="utf-8")
+    with pytest.raises(RuleError, match="pattern 0"):
+        load_phrase_lists([rules_dir(), tmp_path], trusted=rules_dir())

@@ -84,6 +84,8 @@ FACT_FIELDS: dict[str, dict[str, tuple[type, str]]] = {
         "cc_names": (str, "their names"),
         "to_hiring_manager": (bool, "a recipient is marked hiring_manager"),
         "days_after_interview": (int, "calendar days from the interview to the action"),
+        "days_after_text": (str, "the same in words: 'the same day', '1 day', '3 days'"),
+        "what": (str, "the action in words: 'thank-you email', 'follow-up call', 'handwritten thank-you', ..."),
         "elapsed_hours": (float, "hours from the interview to the action when both have times, else calendar days x 24"),
         "replied_since_interview": (bool, "the company replied between its latest interview (on or before the action) and the action"),
         "follow_up_number": (int, "for a follow_up: its number among the company's follow-ups since the last reply (or since the latest interview); 0 otherwise"),
@@ -113,6 +115,9 @@ FACT_FIELDS: dict[str, dict[str, tuple[type, str]]] = {
         "later_date": (str, "the later action's date"),
         "earlier_to_names": (str, "the earlier action's recipients"),
         "later_to_names": (str, "the later action's recipients"),
+        "earlier_what": (str, "the earlier action in words: 'thank-you email', 'follow-up call', ..."),
+        "later_what": (str, "the later action in words"),
+        "gap_phrase": (str, "'on the same day as', '1 day after', '2 days after'"),
         "related_pointer": (str, "the pointer of the earlier action"),
     },
     "draft_pair": {
@@ -187,6 +192,20 @@ def medium(channel: str) -> str:
     if channel in ("call", "voicemail"):
         return "call"
     return "written"
+
+
+_CHANNEL_WORDS = {"email": "{kind} email", "call": "{kind} call", "voicemail": "{kind} voicemail",
+                  "handwritten": "handwritten {kind}", "linkedin": "LinkedIn {kind}", "text": "{kind} text message"}
+
+
+def describe(action: Action) -> str:
+    """An action in words: 'thank-you email', 'follow-up call', 'handwritten thank-you'."""
+    kind = "thank-you" if action.kind == "thank_you" else "follow-up"
+    return _CHANNEL_WORDS[action.channel].format(kind=kind)
+
+
+def days(n: int) -> str:
+    return "the same day" if n == 0 else f"{n} day{'s' if n != 1 else ''}"
 
 
 def join_names(names: list[str]) -> str:
@@ -371,6 +390,7 @@ def _action_fact(ctx: _Context, action: Action, order: list[Action]) -> None:
         to_names=_names(plan, action.to), cc_count=len(action.cc_people), cc_names=_names(plan, action.cc_people),
         to_hiring_manager=any(p.hiring_manager for p in people),
         days_after_interview=action.when.ordinal - interview.when.ordinal,
+        days_after_text=days(action.when.ordinal - interview.when.ordinal), what=describe(action),
         elapsed_hours=_elapsed_hours(interview.when, action.when),
         replied_since_interview=replied,
         follow_up_number=_follow_up_number(plan, action, order) if action.kind == "follow_up" else 0,
@@ -496,6 +516,8 @@ def _contact_pairs(ctx: _Context, order: list[Action]) -> None:
                     earlier_medium=medium(earlier.channel), later_medium=medium(later.channel),
                     earlier_date=str(earlier.when), later_date=str(later.when),
                     earlier_to_names=_names(plan, earlier.to), later_to_names=_names(plan, later.to),
+                    earlier_what=describe(earlier), later_what=describe(later),
+                    gap_phrase="on the same day as" if gap == 0 else f"{days(gap)} after",
                     related_pointer=earlier.pointer,
                 )
 

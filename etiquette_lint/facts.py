@@ -14,8 +14,8 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 
+from .cache import by_content
 from .messages import Segment
 from .plan import Action, Plan
 from .text import (
@@ -322,13 +322,13 @@ def _phrase_facts(ctx: _Context, action: Action, lists: list[str]) -> None:
                 )
 
 
-@lru_cache(maxsize=4096)
+@by_content(maxsize=1024, max_chars=32_768)
 def _phrase_hits(text: str, phrases: PhraseList) -> tuple:
     """The list's matches in a text (cached by content: drafts rarely change between lints)."""
     return tuple(find_phrases(text, phrases, sentences(text)))
 
 
-@lru_cache(maxsize=4096)
+@by_content(maxsize=4096, max_chars=2_000)
 def _challenge_in(sentence: str, challenges: tuple[str, ...], lexicon: TopicLexicon) -> str:
     for challenge in challenges:
         if topic_mention(sentence, challenge, lexicon):
@@ -400,7 +400,7 @@ def _action_fact(ctx: _Context, action: Action, order: list[Action]) -> None:
     )
 
 
-@lru_cache(maxsize=2048)
+@by_content(maxsize=512, max_chars=32_768)
 def _reading(message: str, topics: tuple[str, ...], names: tuple[str, ...], courtesy: PhraseList | None,
              placeholder: PhraseList | None, stock_words: PhraseList | None, lexicon: TopicLexicon) -> tuple[int, int]:
     """How many of the topics a message touches on, and how many words of specific detail it has.
@@ -555,14 +555,14 @@ def _draft_pairs(ctx: _Context, order: list[Action]) -> None:
             )
 
 
-@lru_cache(maxsize=1024)
+@by_content(maxsize=512, max_chars=32_768)
 def _prepared(body: str, masks: tuple[str, ...], courtesy: PhraseList | None) -> tuple[str, frozenset]:
     """A message body with names masked, and its word triples (cached by content)."""
     masked = mask(without_links(body), list(masks))
     return masked, frozenset(shingles(masked, courtesy))
 
 
-@lru_cache(maxsize=4096)
+@by_content(maxsize=1024, max_chars=32_768)
 def _compared(masked_later: str, earlier: frozenset, later: frozenset) -> tuple[float, tuple[int, int]]:
     """The similarity of two prepared messages and the longest passage the later shares."""
     score = similarity(earlier, later)

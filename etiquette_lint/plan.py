@@ -18,6 +18,7 @@ from pathlib import Path
 
 import jsonschema
 
+from .cache import by_content
 from .errors import EtiquetteLintError, InputError, InputErrors
 from .messages import Message, inline_message, read_draft, subject_segment
 from .resources import schema_path
@@ -188,7 +189,7 @@ def load_plan(path: str, *, today: date, text: str | None = None, base_dir: str 
     return _Builder(path, folder, document, today, unsaved).build()
 
 
-@lru_cache(maxsize=32)
+@by_content(maxsize=8, max_chars=262_144)
 def _validated_document(text: str, path: str) -> Document:
     """Parse and schema-check a plan text. Cached by content: an editor or a watch loop re-lints
     the same plan text many times, and the Document is never modified after it is built."""

@@ -213,20 +213,9 @@ def _validated_document(text: str, path: str) -> Document:
 
 
 def _read_plan_file(path: str) -> str:
-    from .source import MAX_FILE_BYTES
+    from .source import MAX_FILE_BYTES, read_file
 
-    file = Path(path)
-    try:
-        if file.is_dir():
-            raise InputError("is a folder; expected a plan file", path=path)
-        size = file.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError(f"file is too large: {size} bytes, expected at most {MAX_FILE_BYTES}", path=path)
-        data = file.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", path=path) from None
-    except OSError as exc:
-        raise InputError(f"cannot be read: {exc.strerror}", path=path) from None
+    data = read_file(path, limit=MAX_FILE_BYTES, expected="a plan file")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -25,7 +25,7 @@ from .messages import MAX_DRAFT_BYTES, Message, parse_message
 from .plan import Interview, Person, Plan, When, add_action, load_plan, parse_when
 from .report import Finding, Report
 from .rules import Rule, RuleSet, load_rules
-from .source import Document
+from .source import Document, read_file
 from .suppressions import UNUSED_SUPPRESSION
 
 KINDS = ("thank_you", "follow_up")
@@ -42,18 +42,7 @@ def read_message(source: str, data: bytes | None = None) -> tuple[Message, bool]
     """The message in file `source`, or in `data` (standard input when `source` is '-'), and
     whether it is an RFC 5322 message (with headers)."""
     if data is None:
-        file = Path(source)
-        try:
-            if file.is_dir():
-                raise InputError("is a folder; expected a message file (.eml, .txt or .md)", path=source)
-            size = file.stat().st_size
-            if size > MAX_DRAFT_BYTES:
-                raise InputError(f"message is too large: {size} bytes, expected at most {MAX_DRAFT_BYTES}", path=source)
-            data = file.read_bytes()
-        except FileNotFoundError:
-            raise InputError("no such file", path=source) from None
-        except OSError as exc:
-            raise InputError(f"cannot be read: {exc.strerror}", path=source) from None
+        data = read_file(source, limit=MAX_DRAFT_BYTES, expected="a message file (.eml, .txt or .md)")
     elif len(data) > MAX_DRAFT_BYTES:
         raise InputError(f"message is too large: {len(data)} bytes, expected at most {MAX_DRAFT_BYTES}", path=source)
     eml = is_eml(source, data)

@@ -8,6 +8,7 @@ itself, so a YAML plan and a JSON plan mean the same thing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import yaml
 
@@ -77,6 +78,23 @@ def _comment_start(line: str) -> int | None:
         elif char == "#" and (index == 0 or line[index - 1] in " \t"):
             return index
     return None
+
+
+def read_file(path: str, *, limit: int, expected: str) -> bytes:
+    """The bytes of a file the user named, refusing folders and files over `limit` bytes;
+    `expected` names what should be there ("a plan file"). Errors are InputErrors."""
+    file = Path(path)
+    try:
+        if file.is_dir():
+            raise InputError(f"is a folder; expected {expected}", path=path)
+        size = file.stat().st_size
+        if size > limit:
+            raise InputError(f"file is too large: {size} bytes, expected at most {limit}", path=path)
+        return file.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", path=path) from None
+    except OSError as exc:
+        raise InputError(f"cannot be read: {exc.strerror}", path=path) from None
 
 
 def escape_pointer(token: object) -> str:

@@ -41,7 +41,17 @@ def cold_check(target: Path, runs: int) -> tuple[float, float]:
     """Median wall seconds and peak RSS (MB) of `etiquette-lint check target` as a new process."""
     times = []
     peak = 0.0
-    command = [sys.executable, "-m", "etiquette_lint", "check", str(target), "--today", "2026-11-26", "--fail-on", "never"]
+    command = [
+        sys.executable,
+        "-m",
+        "etiquette_lint",
+        "check",
+        str(target),
+        "--today",
+        "2026-11-26",
+        "--fail-on",
+        "never",
+    ]
     for _ in range(runs):
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         start = time.perf_counter()
@@ -92,7 +102,10 @@ def main() -> None:
         if not list(example.glob("*.plan.yaml")):
             continue
         median, peak = cold_check(example, runs)
-        print(f"cold check examples/{example.name:<8} median {median * 1000:7.1f} ms over {runs} runs, peak RSS {peak:6.1f} MB")
+        print(
+            f"cold check examples/{example.name:<8} median {median * 1000:7.1f} ms over {runs} runs, "
+            f"peak RSS {peak:6.1f} MB"
+        )
     median, _ = cold_check(ROOT / "examples", runs)
     print(f"cold check examples/ (all)  median {median * 1000:7.1f} ms over {runs} runs")
     with tempfile.TemporaryDirectory() as folder:
@@ -101,8 +114,11 @@ def main() -> None:
         print(f"warm lint of the typical plan: {rate:8.0f} plans/s on one core ({findings} findings each)")
         lints = 2_000 if args.quick else 10_000
         first, middle, last = memory_over(plan, lints)
-        print(f"memory over {lints} lints: {first:.1f} MB after warm-up, {middle:.1f} MB halfway, {last:.1f} MB at the end "
-              f"({last - first:+.1f} MB)")
+        print(
+            f"memory over {lints} lints: {first:.1f} MB after warm-up, {middle:.1f} MB halfway, "
+            f"{last:.1f} MB at the end "
+            f"({last - first:+.1f} MB)"
+        )
 
 
 if __name__ == "__main__":

@@ -151,22 +151,38 @@ def pair_plan(a: dict, b: dict, draft_a: str, draft_b: str) -> dict:
     interview = plan["interviews"][0]
     first = interview["interviewers"][0]
     recipient = b.get("recipient") or {}
-    second = {"id": "other", "name": recipient.get("name", "Omar Haddad"), "title": recipient.get("title", "Engineer"),
-              "email": "other@company.example", "hiring_manager": bool(recipient.get("hiring_manager")),
-              "topics": list(recipient.get("topics") or [])}
+    second = {
+        "id": "other",
+        "name": recipient.get("name", "Omar Haddad"),
+        "title": recipient.get("title", "Engineer"),
+        "email": "other@company.example",
+        "hiring_manager": bool(recipient.get("hiring_manager")),
+        "topics": list(recipient.get("topics") or []),
+    }
     if second["name"] == first["name"]:
         second["name"] += " B"
     interview["interviewers"].append(second)
-    plan["actions"].append({"id": "message-b", "kind": "thank_you", "channel": "email", "to": "other",
-                            "date": INTERVIEW_DAY, "status": "sent", "draft": draft_b})
+    plan["actions"].append(
+        {
+            "id": "message-b",
+            "kind": "thank_you",
+            "channel": "email",
+            "to": "other",
+            "date": INTERVIEW_DAY,
+            "status": "sent",
+            "draft": draft_b,
+        }
+    )
     return plan
 
 
 def _span_text(source: str, finding) -> str:
     lines = source.splitlines(keepends=True)
+
     def offset(line: int, column: int) -> int:
         return sum(len(x) for x in lines[: line - 1]) + column - 1
-    return source[offset(finding.line, finding.column): offset(finding.end_line, finding.end_column)]
+
+    return source[offset(finding.line, finding.column) : offset(finding.end_line, finding.end_column)]
 
 
 def _trigger(report, finding) -> str:
@@ -193,8 +209,9 @@ class _Workspace:
 
     def lint(self, plan: dict, name: str, rules: list[str]):
         text = yaml.safe_dump(plan, sort_keys=False, allow_unicode=True, width=100)
-        return lint_text(text, base_dir=self.dir, path=str(self.dir / f"{name}.plan.yaml"),
-                         today=EXAMPLE_TODAY, select=rules)
+        return lint_text(
+            text, base_dir=self.dir, path=str(self.dir / f"{name}.plan.yaml"), today=EXAMPLE_TODAY, select=rules
+        )
 
     def close(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -217,8 +234,9 @@ def measure(corpus: Path = CORPUS) -> Measurement:
             for rule in rules:
                 found = [f for f in report.findings if f.rule == rule and f.pointer == pointer]
                 triggers = tuple(_trigger(report, f) for f in found)
-                out.judgements.append(Judgement(rule, case["id"], rule in expected, bool(found), triggers,
-                                                case.get("note", "")))
+                out.judgements.append(
+                    Judgement(rule, case["id"], rule in expected, bool(found), triggers, case.get("note", ""))
+                )
         for pair in load_pairs(corpus):
             a, b = by_id.get(pair["a"]), by_id.get(pair["b"])
             if a is None or b is None:
@@ -227,9 +245,16 @@ def measure(corpus: Path = CORPUS) -> Measurement:
             report = work.lint(plan, f"{a['id']}--{b['id']}", ["carbon-copy"])
             found = [f for f in report.findings if f.rule == "carbon-copy"]
             out.pairs += 1
-            out.judgements.append(Judgement(
-                "carbon-copy", f"{a['id']} / {b['id']}", bool(pair.get("copy")), bool(found),
-                tuple(f.message for f in found), pair.get("note", "")))
+            out.judgements.append(
+                Judgement(
+                    "carbon-copy",
+                    f"{a['id']} / {b['id']}",
+                    bool(pair.get("copy")),
+                    bool(found),
+                    tuple(f.message for f in found),
+                    pair.get("note", ""),
+                )
+            )
     finally:
         work.close()
     return out
@@ -261,8 +286,11 @@ def pair_similarities(corpus: Path = CORPUS) -> list[tuple[dict, float]]:
 
 
 def render(m: Measurement, *, quiet: bool = False) -> str:
-    lines = [f"{m.cases} cases, {m.pairs} pairs", "",
-             f"{'rule':<26}{'prec':>7}{'recall':>8}{'F1':>7}{'TP':>5}{'FP':>5}{'FN':>5}{'TN':>5}"]
+    lines = [
+        f"{m.cases} cases, {m.pairs} pairs",
+        "",
+        f"{'rule':<26}{'prec':>7}{'recall':>8}{'F1':>7}{'TP':>5}{'FP':>5}{'FN':>5}{'TN':>5}",
+    ]
     for s in m.scores().values():
         lines.append(f"{s.rule:<26}{s.precision:>7.3f}{s.recall:>8.3f}{s.f1:>7.3f}{s.tp:>5}{s.fp:>5}{s.fn:>5}{s.tn:>5}")
     if not quiet:
@@ -288,16 +316,32 @@ def main(argv: list[str] | None = None) -> int:
     corpus = Path(args.corpus)
     if args.pairs:
         for pair, score in sorted(pair_similarities(corpus), key=lambda x: -x[1]):
-            print(f"{score:6.3f}  {'copy' if pair.get('copy') else 'different':<10} {pair['a']} / {pair['b']}  ({pair.get('note', '')})")
+            print(
+                f"{score:6.3f}  {'copy' if pair.get('copy') else 'different':<10} "
+                f"{pair['a']} / {pair['b']}  ({pair.get('note', '')})"
+            )
         return 0
     m = measure(corpus)
     if args.json:
         data = {
-            "cases": m.cases, "pairs": m.pairs,
-            "rules": {s.rule: {"precision": round(s.precision, 4), "recall": round(s.recall, 4), "f1": round(s.f1, 4),
-                               "tp": s.tp, "fp": s.fp, "fn": s.fn, "tn": s.tn} for s in m.scores().values()},
-            "misjudged": [{"rule": j.rule, "case": j.case, "expected": j.expected, "got": j.got,
-                           "triggers": list(j.triggers)} for j in m.misjudged()],
+            "cases": m.cases,
+            "pairs": m.pairs,
+            "rules": {
+                s.rule: {
+                    "precision": round(s.precision, 4),
+                    "recall": round(s.recall, 4),
+                    "f1": round(s.f1, 4),
+                    "tp": s.tp,
+                    "fp": s.fp,
+                    "fn": s.fn,
+                    "tn": s.tn,
+                }
+                for s in m.scores().values()
+            },
+            "misjudged": [
+                {"rule": j.rule, "case": j.case, "expected": j.expected, "got": j.got, "triggers": list(j.triggers)}
+                for j in m.misjudged()
+            ],
         }
         print(json.dumps(data, indent=2))
     else:

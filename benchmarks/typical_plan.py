@@ -8,9 +8,12 @@ _SENTENCES = [
     "Thank you for the time you spent with me on {day} and for the candid tour of the {thing}.",
     "Your account of how the team rebuilt the {thing} in under a quarter stayed with me on the way home.",
     "I was struck by how openly you described the trade-offs between speed and accuracy in {topic}.",
-    "In my current role I led a small group through a similar migration, and the lessons about staging and rollback were hard won.",
-    "I keep coming back to your question about how I would measure success in the first ninety days, and I would love to continue that conversation.",
-    "The way your analysts pair with the operations leads on {topic} is something I have not seen done so well elsewhere.",
+    "In my current role I led a small group through a similar migration, "
+    "and the lessons about staging and rollback were hard won.",
+    "I keep coming back to your question about how I would measure success in the first ninety days, "
+    "and I would love to continue that conversation.",
+    "The way your analysts pair with the operations leads on {topic} "
+    "is something I have not seen done so well elsewhere.",
     "Please pass my thanks to the people who organised the day; the schedule ran like clockwork.",
     "I remain very interested in the role and in the work ahead for the team.",
 ]
@@ -42,7 +45,9 @@ def write_typical_plan(folder: Path) -> Path:
         "Hi Dana,\n\nI wanted to follow up on our conversation about the warehouse telemetry pipeline. "
         "I remain very interested, and I expect to decide on another offer by the end of March. "
         "If you have decided to go another way, no hard feelings; I would just appreciate knowing.\n\n"
-        "Best,\nJordan\n", encoding="utf-8")
+        "Best,\nJordan\n",
+        encoding="utf-8",
+    )
     people_yaml = []
     for pid, name, title, hm, topics in PEOPLE:
         people_yaml.append(

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 __version__ = "1.0.0"
 
-from .errors import ConfigError, EngineError, EtiquetteLintError, InputError, RuleError  # noqa: E402
-from .lint import Options, lint_files, lint_path, lint_text  # noqa: E402
-from .report import Finding, Related, Report  # noqa: E402
+from .errors import ConfigError, EngineError, EtiquetteLintError, InputError, RuleError
+from .lint import Options, lint_files, lint_path, lint_text
+from .report import Finding, Related, Report
 
 __all__ = [
-    "__version__",
     "ConfigError",
     "EngineError",
     "EtiquetteLintError",
@@ -19,6 +18,7 @@ __all__ = [
     "Related",
     "Report",
     "RuleError",
+    "__version__",
     "lint_files",
     "lint_path",
     "lint_text",

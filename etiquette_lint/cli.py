@@ -43,16 +43,39 @@ FORMATS = ["text", "json", "sarif", "github"]
 def common_options(func):
     """The options shared by `check` and `presend` (see spec/cli-and-output.md)."""
     options = [
-        click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format."),
-        click.option("--output", type=click.Path(dir_okay=False), help="Write the report to FILE instead of standard output."),
-        click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default="error", show_default=True,
-                     help="Lowest severity that makes the exit status 1."),
-        click.option("--today", callback=_today, metavar="YYYY-MM-DD", help="The date the plan is judged on (default: today)."),
-        click.option("--select", multiple=True, metavar="ID,...", help="Run only these rules (off-by-default ones included)."),
+        click.option(
+            "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format."
+        ),
+        click.option(
+            "--output", type=click.Path(dir_okay=False), help="Write the report to FILE instead of standard output."
+        ),
+        click.option(
+            "--fail-on",
+            type=click.Choice(["error", "warning", "info", "never"]),
+            default="error",
+            show_default=True,
+            help="Lowest severity that makes the exit status 1.",
+        ),
+        click.option(
+            "--today", callback=_today, metavar="YYYY-MM-DD", help="The date the plan is judged on (default: today)."
+        ),
+        click.option(
+            "--select", multiple=True, metavar="ID,...", help="Run only these rules (off-by-default ones included)."
+        ),
         click.option("--extend-select", multiple=True, metavar="ID,...", help="Add these rules to the enabled set."),
         click.option("--ignore", multiple=True, metavar="ID,...", help="Skip these rules."),
-        click.option("--config", type=click.Path(dir_okay=False), help="A configuration file (default: .etiquette-lint.yaml found upward, or pyproject.toml)."),
-        click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False), help="Add the rule files in DIR (repeatable)."),
+        click.option(
+            "--config",
+            type=click.Path(dir_okay=False),
+            help="A configuration file (default: .etiquette-lint.yaml found upward, or pyproject.toml).",
+        ),
+        click.option(
+            "--rules",
+            "rules_dirs",
+            multiple=True,
+            type=click.Path(file_okay=False),
+            help="Add the rule files in DIR (repeatable).",
+        ),
         click.option("--no-color", is_flag=True, help="Plain text output."),
     ]
     for option in reversed(options):
@@ -61,8 +84,14 @@ def common_options(func):
 
 
 def make_options(today, select, extend_select, ignore, config, rules_dirs) -> Options:
-    return Options(today=today, config=config, select=_split(select), extend_select=_split(extend_select),
-                   ignore=_split(ignore), rules_dirs=tuple(rules_dirs))
+    return Options(
+        today=today,
+        config=config,
+        select=_split(select),
+        extend_select=_split(extend_select),
+        ignore=_split(ignore),
+        rules_dirs=tuple(rules_dirs),
+    )
 
 
 def render(report: Report, fmt: str, *, color: bool) -> str:
@@ -96,8 +125,9 @@ def emit(text: str, output: str | None, protected: list[str]) -> None:
         if path != "-" and Path(path).exists() and Path(path).resolve() == resolved:
             raise UsageProblem(f"--output {output!r} is one of the files being linted; expected another file")
     try:
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=resolved.parent, delete=False,
-                                         prefix=f".{target.name}.", suffix=".tmp") as handle:
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=resolved.parent, delete=False, prefix=f".{target.name}.", suffix=".tmp"
+        ) as handle:
             handle.write(text)
         os.replace(handle.name, resolved)
     except OSError as exc:
@@ -133,23 +163,56 @@ def check(paths, fmt, output, fail_on, today, select, extend_select, ignore, con
         try:
             stdin_text = data.decode("utf-8").removeprefix("\ufeff")
         except UnicodeDecodeError as exc:
-            raise UsageProblem(f"-: standard input is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
+            raise UsageProblem(
+                f"-: standard input is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+            ) from None
     report = lint_files(paths, options, stdin_text=stdin_text)
     return finish(report, fmt, output, fail_on, no_color, paths)
 
 
 @cli.command()
 @click.argument("message", required=False, default="-")
-@click.option("--plan", "plan_path", metavar="PLAN", help="The plan the message belongs to (without it, only the text rules run).")
-@click.option("--to", metavar="ID", help="The interviewer the message goes to (default: its To: header, matched by address).")
-@click.option("--kind", type=click.Choice(["thank_you", "follow_up"]),
-              help="Default: thank_you when the plan has no earlier contact with the recipient, else follow_up.")
-@click.option("--date", "when", metavar="DATE", help="When it is sent: YYYY-MM-DD or YYYY-MM-DDTHH:MM (default: its Date: header, else --today).")
-@click.option("--skip-unknown-recipients", is_flag=True,
-              help="Exit 0 without checking when the message goes to no interviewer of the plan (for mail hooks).")
+@click.option(
+    "--plan", "plan_path", metavar="PLAN", help="The plan the message belongs to (without it, only the text rules run)."
+)
+@click.option(
+    "--to", metavar="ID", help="The interviewer the message goes to (default: its To: header, matched by address)."
+)
+@click.option(
+    "--kind",
+    type=click.Choice(["thank_you", "follow_up"]),
+    help="Default: thank_you when the plan has no earlier contact with the recipient, else follow_up.",
+)
+@click.option(
+    "--date",
+    "when",
+    metavar="DATE",
+    help="When it is sent: YYYY-MM-DD or YYYY-MM-DDTHH:MM (default: its Date: header, else --today).",
+)
+@click.option(
+    "--skip-unknown-recipients",
+    is_flag=True,
+    help="Exit 0 without checking when the message goes to no interviewer of the plan (for mail hooks).",
+)
 @common_options
-def presend(message, plan_path, to, kind, when, skip_unknown_recipients, fmt, output, fail_on, today, select,
-            extend_select, ignore, config, rules_dirs, no_color) -> int:
+def presend(
+    message,
+    plan_path,
+    to,
+    kind,
+    when,
+    skip_unknown_recipients,
+    fmt,
+    output,
+    fail_on,
+    today,
+    select,
+    extend_select,
+    ignore,
+    config,
+    rules_dirs,
+    no_color,
+) -> int:
     """Check MESSAGE (.eml, or text/Markdown with --to; -: standard input) before it is sent, as the
     plan's next action. The exit status follows --fail-on, so a hook can refuse to send."""
     from .presend import NoRecipient
@@ -179,7 +242,9 @@ def lsp() -> int:
     try:
         from .lsp import serve
     except ImportError as exc:
-        raise UsageProblem(f"the language server needs pygls 2 ({exc}); install it with: pip install 'etiquette-lint[lsp]'") from None
+        raise UsageProblem(
+            f"the language server needs pygls 2 ({exc}); install it with: pip install 'etiquette-lint[lsp]'"
+        ) from None
     serve()
     return 0
 
@@ -201,7 +266,9 @@ def schema(name) -> int:
 
 @cli.command("rules")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False), help="Add the rule files in DIR.")
+@click.option(
+    "--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False), help="Add the rule files in DIR."
+)
 def rules_command(fmt, rules_dirs) -> int:
     """List every rule: id, default severity, enabled by default, summary."""
     from .rules import load_rules
@@ -212,8 +279,21 @@ def rules_command(fmt, rules_dirs) -> int:
     if fmt == "json":
         import json
 
-        click.echo(json.dumps([{"id": r.id, "severity": r.severity, "enabled": r.enabled, "summary": r.summary,
-                                "parameters": r.defaults()} for r in rules], indent=2))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "id": r.id,
+                        "severity": r.severity,
+                        "enabled": r.enabled,
+                        "summary": r.summary,
+                        "parameters": r.defaults(),
+                    }
+                    for r in rules
+                ],
+                indent=2,
+            )
+        )
         return 0
     width = max(len(r.id) for r in rules)
     click.echo(f"{'id':<{width}}  {'severity':<8}  {'enabled':<7}  summary")
@@ -224,7 +304,9 @@ def rules_command(fmt, rules_dirs) -> int:
 
 @cli.command()
 @click.argument("rule")
-@click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False), help="Add the rule files in DIR.")
+@click.option(
+    "--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False), help="Add the rule files in DIR."
+)
 def explain(rule, rules_dirs) -> int:
     """What RULE checks, why, its parameters, a bad and a good example, and how to fix it."""
     from .explain import explain_rule

@@ -120,7 +120,9 @@ class _Compiler:
                 tests.append({"$or": branches})
                 continue
             if name not in fields:
-                raise self.fail(here, f"{kind} facts have no field {name!r}; expected one of {', '.join(sorted(fields))}")
+                raise self.fail(
+                    here, f"{kind} facts have no field {name!r}; expected one of {', '.join(sorted(fields))}"
+                )
             expected = fields[name][0]
             if isinstance(test, dict) and "in" in test:
                 values = [self.value(v, expected, here) for v in test["in"]]
@@ -151,7 +153,11 @@ class _Compiler:
                 tests.append({name: value} if op == "eq" else {_OPERATORS[op]: {name: value}})
                 continue
             if isinstance(test, (dict, list)):
-                raise self.fail(here, f"unknown test {test!r}; expected a value or one of {{eq|ne|lt|lte|gt|gte: value}}, {{in: [...]}}, {{same: alias.field}}")
+                raise self.fail(
+                    here,
+                    f"unknown test {test!r}; expected a value or one of {{eq|ne|lt|lte|gt|gte: value}}, "
+                    "{in: [...]}, {same: alias.field}",
+                )
             tests.append({name: self.value(test, expected, here)})
         return tests, guarded
 
@@ -159,7 +165,11 @@ class _Compiler:
         if isinstance(value, str) and value.startswith("$"):
             name = value[1:]
             if name not in self.params:
-                raise self.fail(pointer, f"unknown parameter {value!r}; expected one of {', '.join('$' + p for p in self.params) or '(none)'}")
+                raise self.fail(
+                    pointer,
+                    f"unknown parameter {value!r}; expected one of "
+                    f"{', '.join('$' + p for p in self.params) or '(none)'}",
+                )
             value = self.params[name]
         if not _type_ok(expected, value):
             raise self.fail(pointer, f"expected a {expected.__name__} for this field, got {value!r}")
@@ -175,7 +185,9 @@ class _Compiler:
         if field not in fields:
             raise self.fail(pointer, f"{self.kinds[alias]} facts have no field {field!r}")
         if fields[field][0] is not expected and not (expected in (int, float) and fields[field][0] in (int, float)):
-            raise self.fail(pointer, f"{reference} is a {fields[field][0].__name__}, compared with a {expected.__name__}")
+            raise self.fail(
+                pointer, f"{reference} is a {fields[field][0].__name__}, compared with a {expected.__name__}"
+            )
         return {alias: field}
 
 
@@ -191,7 +203,10 @@ def check_rule(rule) -> None:
 
     _, kinds = compile_rule(rule, rule.defaults())
     if rule.report not in kinds:
-        raise RuleError(f"`report: {rule.report}` is not an alias of the rule; expected one of {', '.join(kinds)}", pointer="/report")
+        raise RuleError(
+            f"`report: {rule.report}` is not an alias of the rule; expected one of {', '.join(kinds)}",
+            pointer="/report",
+        )
     templates = [("/message", rule.message)]
     templates += [(f"/messages/{i}/message", m["message"]) for i, m in enumerate(rule.messages)]
     templates += [(f"/notes/{i}/text", n["text"]) for i, n in enumerate(rule.notes)]
@@ -218,6 +233,8 @@ def _check_name(name: str, kinds: dict, rule, pointer: str) -> None:
         return
     alias, field = name.split(".", 1)
     if alias not in kinds:
-        raise RuleError(f"placeholder {{{name}}}: {alias!r} is not an alias of the rule ({', '.join(kinds)})", pointer=pointer)
+        raise RuleError(
+            f"placeholder {{{name}}}: {alias!r} is not an alias of the rule ({', '.join(kinds)})", pointer=pointer
+        )
     if field not in _fields(kinds[alias]):
         raise RuleError(f"placeholder {{{name}}}: {kinds[alias]} facts have no field {field!r}", pointer=pointer)

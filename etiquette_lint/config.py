@@ -122,22 +122,34 @@ def resolve(
             enabled[rule_id] = entry
             continue
         if not isinstance(entry, dict):
-            raise ConfigError(f"expected a mapping such as {{enabled: true}}, got {entry!r}", path=config_path, pointer=pointer)
+            raise ConfigError(
+                f"expected a mapping such as {{enabled: true}}, got {entry!r}", path=config_path, pointer=pointer
+            )
         rule = configurable[rule_id]
         for key, value in entry.items():
             if key == "enabled":
                 if not isinstance(value, bool):
-                    raise ConfigError(f"expected true or false, got {value!r}", path=config_path, pointer=f"{pointer}/enabled")
+                    raise ConfigError(
+                        f"expected true or false, got {value!r}", path=config_path, pointer=f"{pointer}/enabled"
+                    )
                 enabled[rule_id] = value
             elif key == "severity":
                 if value not in SEVERITIES:
-                    raise ConfigError(f"{value!r} is not one of {', '.join(SEVERITIES)}", path=config_path, pointer=f"{pointer}/severity")
+                    raise ConfigError(
+                        f"{value!r} is not one of {', '.join(SEVERITIES)}",
+                        path=config_path,
+                        pointer=f"{pointer}/severity",
+                    )
                 severity[rule_id] = value
             elif key in rule.parameters:
                 params[rule_id][key] = _parameter(rule, key, value, config_path, f"{pointer}/{key}")
             else:
                 known = ", ".join(["enabled", "severity", *rule.parameters])
-                raise ConfigError(f"unknown setting {key!r} for {rule_id}; expected one of {known}", path=config_path, pointer=f"{pointer}/{key}")
+                raise ConfigError(
+                    f"unknown setting {key!r} for {rule_id}; expected one of {known}",
+                    path=config_path,
+                    pointer=f"{pointer}/{key}",
+                )
     if select:
         chosen = set(_ids(select, ruleset, "--select"))
         enabled = {rule_id: rule_id in chosen for rule_id in enabled}
@@ -159,11 +171,20 @@ def resolve(
 def _parameter(rule, key: str, value, path: str, pointer: str):
     spec = rule.parameters[key]
     default = spec["default"]
-    if isinstance(default, bool) != isinstance(value, bool) or (
-        isinstance(default, (int, float)) and not isinstance(value, (int, float))
-    ) or (isinstance(default, str) and not isinstance(value, str)):
-        raise ConfigError(f"expected a {type(default).__name__} like {default!r}, got {value!r}", path=path, pointer=pointer)
-    if isinstance(default, int) and not isinstance(default, bool) and isinstance(value, float) and not value.is_integer():
+    if (
+        isinstance(default, bool) != isinstance(value, bool)
+        or (isinstance(default, (int, float)) and not isinstance(value, (int, float)))
+        or (isinstance(default, str) and not isinstance(value, str))
+    ):
+        raise ConfigError(
+            f"expected a {type(default).__name__} like {default!r}, got {value!r}", path=path, pointer=pointer
+        )
+    if (
+        isinstance(default, int)
+        and not isinstance(default, bool)
+        and isinstance(value, float)
+        and not value.is_integer()
+    ):
         raise ConfigError(f"expected a whole number, got {value!r}", path=path, pointer=pointer)
     if isinstance(default, int) and not isinstance(default, bool):
         value = int(value)

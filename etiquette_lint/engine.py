@@ -10,6 +10,7 @@ lock: the C engine holds the GIL anyway.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import itertools
 import json
@@ -68,8 +69,10 @@ def _register(conditions: dict[str, list]) -> str:
     if name is not None:
         return name
     name = f"etiquette-lint-{next(_ruleset_numbers)}"
-    definition = {rule_id: {"all": json.loads(json.dumps(patterns)), "run": _recorder(rule_id)}
-                  for rule_id, patterns in conditions.items()}
+    definition = {
+        rule_id: {"all": json.loads(json.dumps(patterns)), "run": _recorder(rule_id)}
+        for rule_id, patterns in conditions.items()
+    }
     definition[_SENTINEL] = {"all": [{"end": {"type": _SENTINEL}}], "run": _noop}
     definition[_NEVER] = {"all": [{"any": {"$ex": {"uid": 1}}}, {"never": {"type": _NEVER}}], "run": _noop}
     try:
@@ -108,8 +111,6 @@ def _close(name: str, sid: str, *, failed: bool) -> list:
             _host.assert_fact(name, {"sid": sid, "type": _SENTINEL, "uid": 0, "pointer": ""})
         except Exception:
             return results
-    try:
+    with contextlib.suppress(Exception):
         _host.delete_state(name, sid)
-    except Exception:
-        pass
     return results

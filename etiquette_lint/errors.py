@@ -74,9 +74,7 @@ class InputErrors(InputError):
 
     def __init__(self, errors: list[EtiquetteLintError]) -> None:
         first = errors[0]
-        super().__init__(
-            first.message, path=first.path, line=first.line, column=first.column, pointer=first.pointer
-        )
+        super().__init__(first.message, path=first.path, line=first.line, column=first.column, pointer=first.pointer)
         self.errors = errors
 
     def __str__(self) -> str:

@@ -39,7 +39,9 @@ def wrap_draft(
         "topics": list(topics or []),
     }
     if recipient:
-        person.update({k: v for k, v in recipient.items() if k in ("name", "title", "hiring_manager", "topics", "email")})
+        person.update(
+            {k: v for k, v in recipient.items() if k in ("name", "title", "hiring_manager", "topics", "email")}
+        )
         person["topics"] = list(person.get("topics") or [])
         if not person.get("email"):
             person.pop("email", None)
@@ -62,19 +64,40 @@ def wrap_draft(
     if decision_date:
         plan["candidate"]["decision_date"] = str(decision_date)
     if kind == "follow_up":
-        plan["actions"].append({
-            "id": "thanks", "kind": "thank_you", "channel": "email", "to": "dana", "date": INTERVIEW_DAY,
-            "status": "sent", "text": "Thank you for meeting with me today.",
-        })
-        plan["actions"].append({
-            "id": "message", "kind": "follow_up", "channel": "email", "to": "dana", "date": FOLLOW_UP_DAY,
-            "status": "sent", "text": draft,
-        })
+        plan["actions"].append(
+            {
+                "id": "thanks",
+                "kind": "thank_you",
+                "channel": "email",
+                "to": "dana",
+                "date": INTERVIEW_DAY,
+                "status": "sent",
+                "text": "Thank you for meeting with me today.",
+            }
+        )
+        plan["actions"].append(
+            {
+                "id": "message",
+                "kind": "follow_up",
+                "channel": "email",
+                "to": "dana",
+                "date": FOLLOW_UP_DAY,
+                "status": "sent",
+                "text": draft,
+            }
+        )
     else:
-        plan["actions"].append({
-            "id": "message", "kind": "thank_you", "channel": "email", "to": "dana", "date": INTERVIEW_DAY,
-            "status": "sent", "text": draft,
-        })
+        plan["actions"].append(
+            {
+                "id": "message",
+                "kind": "thank_you",
+                "channel": "email",
+                "to": "dana",
+                "date": INTERVIEW_DAY,
+                "status": "sent",
+                "text": draft,
+            }
+        )
     return yaml.safe_dump(plan, sort_keys=False, allow_unicode=True, width=100)
 
 

@@ -8,8 +8,9 @@ from .rules import Rule
 
 
 def _para(text: str, indent: str = "  ") -> str:
-    return "\n".join(textwrap.fill(p, width=96, initial_indent=indent, subsequent_indent=indent)
-                     for p in text.strip().split("\n\n"))
+    return "\n".join(
+        textwrap.fill(p, width=96, initial_indent=indent, subsequent_indent=indent) for p in text.strip().split("\n\n")
+    )
 
 
 def _example(example: dict) -> str:
@@ -38,7 +39,10 @@ def explain_rule(rule: Rule) -> str:
     for example in rule.examples["good"][:2]:
         out += [_example(example), ""]
     out += ["Fix", _para(rule.fix), ""]
-    out.append(f"Configure: in .etiquette-lint.yaml, rules: {{{rule.id}: {{enabled: true|false, severity: error|warning|info"
-               + "".join(f", {n}: ..." for n in rule.parameters) + "}}")
+    out.append(
+        f"Configure: in .etiquette-lint.yaml, rules: {{{rule.id}: {{enabled: true|false, severity: error|warning|info"
+        + "".join(f", {n}: ..." for n in rule.parameters)
+        + "}}"
+    )
     out.append(f"Since: {rule.since}")
     return "\n".join(out) + "\n"

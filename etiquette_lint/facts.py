@@ -86,9 +86,19 @@ FACT_FIELDS: dict[str, dict[str, tuple[type, str]]] = {
         "days_after_interview": (int, "calendar days from the interview to the action"),
         "days_after_text": (str, "the same in words: 'the same day', '1 day', '3 days'"),
         "what": (str, "the action in words: 'thank-you email', 'follow-up call', 'handwritten thank-you', ..."),
-        "elapsed_hours": (float, "hours from the interview to the action when both have times, else calendar days x 24"),
-        "replied_since_interview": (bool, "the company replied between its latest interview (on or before the action) and the action"),
-        "follow_up_number": (int, "for a follow_up: its number among the company's follow-ups since the last reply (or since the latest interview); 0 otherwise"),
+        "elapsed_hours": (
+            float,
+            "hours from the interview to the action when both have times, else calendar days x 24",
+        ),
+        "replied_since_interview": (
+            bool,
+            "the company replied between its latest interview (on or before the action) and the action",
+        ),
+        "follow_up_number": (
+            int,
+            "for a follow_up: its number among the company's follow-ups since the last reply "
+            "(or since the latest interview); 0 otherwise",
+        ),
         "topic_count": (int, "topics recorded for the recipients"),
         "topics": (str, "those topics, joined with '; '"),
         "topic_mentions": (int, "recorded topics the message touches on"),
@@ -122,7 +132,12 @@ FACT_FIELDS: dict[str, dict[str, tuple[type, str]]] = {
     },
     "draft_pair": {
         "company": (str, "the company both messages go to"),
-        "similarity": (float, "0 to 1: share of the shorter message's word triples (names, titles, company and courtesy lines masked; words compared by stem) found in the other, a triple with one word changed counting half"),
+        "similarity": (
+            float,
+            "0 to 1: share of the shorter message's word triples (names, titles, company and courtesy "
+            "lines masked; words compared by stem) found in the other, a triple with one word changed "
+            "counting half",
+        ),
         "similarity_percent": (int, "the same, in percent"),
         "earlier_action": (str, "the earlier message's action id"),
         "later_action": (str, "the later message's action id"),
@@ -167,7 +182,10 @@ FACT_FIELDS: dict[str, dict[str, tuple[type, str]]] = {
     },
     "company": {
         "company": (str, "the company's name"),
-        "candidate_deadline_first": (bool, "the candidate has a decision_date, before the company's latest decision_by or the company gave none"),
+        "candidate_deadline_first": (
+            bool,
+            "the candidate has a decision_date, before the company's latest decision_by or the company gave none",
+        ),
         "decision_date": (str, "the candidate's decision_date, or ''"),
         "decision_by": (str, "the company's latest decision_by, or ''"),
         "has_hiring_manager": (bool, "an interviewer at the company is marked hiring_manager"),
@@ -194,8 +212,14 @@ def medium(channel: str) -> str:
     return "written"
 
 
-_CHANNEL_WORDS = {"email": "{kind} email", "call": "{kind} call", "voicemail": "{kind} voicemail",
-                  "handwritten": "handwritten {kind}", "linkedin": "LinkedIn {kind}", "text": "{kind} text message"}
+_CHANNEL_WORDS = {
+    "email": "{kind} email",
+    "call": "{kind} call",
+    "voicemail": "{kind} voicemail",
+    "handwritten": "handwritten {kind}",
+    "linkedin": "LinkedIn {kind}",
+    "text": "{kind} text message",
+}
 
 
 def describe(action: Action) -> str:
@@ -246,20 +270,35 @@ def build_facts(plan: Plan, phrases: dict[str, PhraseList], *, only_text: bool =
         for pid in interview.people:
             person = plan.people[pid]
             ctx.add(
-                "person", interview.person_pointers[pid], person=pid, name=person.name, title=person.title,
-                has_email=bool(person.email), hiring_manager=person.hiring_manager,
-                topic_count=len(person.topics), interview=interview.id, company=interview.company,
+                "person",
+                interview.person_pointers[pid],
+                person=pid,
+                name=person.name,
+                title=person.title,
+                has_email=bool(person.email),
+                hiring_manager=person.hiring_manager,
+                topic_count=len(person.topics),
+                interview=interview.id,
+                company=interview.company,
                 interview_date=str(interview.when),
             )
     for interview in plan.interviews:
         managers = [plan.people[p].name for p in interview.people if plan.people[p].hiring_manager]
         decision_by = interview.decision_by
         ctx.add(
-            "interview", interview.pointer, interview=interview.id, company=interview.company,
-            role=interview.role, day=interview.when.ordinal, date=str(interview.when),
-            past=interview.when.day < plan.today, upcoming=interview.when.day >= plan.today,
-            has_hiring_manager=bool(managers), hiring_manager=join_names(managers),
-            timing_asked=interview.timing_asked, has_decision_by=decision_by is not None,
+            "interview",
+            interview.pointer,
+            interview=interview.id,
+            company=interview.company,
+            role=interview.role,
+            day=interview.when.ordinal,
+            date=str(interview.when),
+            past=interview.when.day < plan.today,
+            upcoming=interview.when.day >= plan.today,
+            has_hiring_manager=bool(managers),
+            hiring_manager=join_names(managers),
+            timing_asked=interview.timing_asked,
+            has_decision_by=decision_by is not None,
             decision_by_day=decision_by.toordinal() if decision_by else 0,
             decision_by=decision_by.isoformat() if decision_by else "",
             candidate_decides_first=bool(plan.decision_date and decision_by and plan.decision_date < decision_by),
@@ -270,7 +309,11 @@ def build_facts(plan: Plan, phrases: dict[str, PhraseList], *, only_text: bool =
 
 
 def _order_key(action: Action):
-    return (action.when.day, action.when.moment.replace(tzinfo=None) if action.when.moment else datetime.min, action.index)
+    return (
+        action.when.day,
+        action.when.moment.replace(tzinfo=None) if action.when.moment else datetime.min,
+        action.index,
+    )
 
 
 def _companies(plan: Plan) -> dict[str, list]:
@@ -303,8 +346,12 @@ def _phrase_facts(ctx: _Context, action: Action, lists: list[str]) -> None:
     interview = plan.interview(action.interview)
     makers = _decision_makers(plan, company)
     base = dict(
-        action=action.label, kind=action.kind, channel=action.channel, company=company,
-        to_names=_names(plan, action.to), to_decision_maker=any(t in makers for t in action.to),
+        action=action.label,
+        kind=action.kind,
+        channel=action.channel,
+        company=company,
+        to_names=_names(plan, action.to),
+        to_decision_maker=any(t in makers for t in action.to),
     )
     lexicon = TopicLexicon.from_lists(ctx.phrases)
     for segment in message.segments:
@@ -315,10 +362,15 @@ def _phrase_facts(ctx: _Context, action: Action, lists: list[str]) -> None:
                 sentence = next(((s, e) for s, e in bounds if s <= hit.start < e), (hit.start, hit.end))
                 sentence_text = segment.text[sentence[0] : sentence[1]]
                 ctx.add(
-                    "phrase", action.pointer, list=name, text=segment.text[hit.start : hit.end],
+                    "phrase",
+                    action.pointer,
+                    list=name,
+                    text=segment.text[hit.start : hit.end],
                     sentence=" ".join(sentence_text.split())[:200],
                     about_challenge=_challenge_in(sentence_text, interview.challenges, lexicon),
-                    in_subject=segment.kind == "subject", **base, **_span(segment, hit.start, hit.end),
+                    in_subject=segment.kind == "subject",
+                    **base,
+                    **_span(segment, hit.start, hit.end),
                 )
 
 
@@ -359,9 +411,18 @@ def _recipient_facts(ctx: _Context, action: Action) -> None:
         person = plan.people[pid]
         unknown_header = bool(header_addresses - known) and len(action.to) == 1
         ctx.add(
-            "recipient", action.pointer, action=action.label, kind=action.kind, channel=action.channel,
-            person=pid, name=person.name, interview=interview.id, company=interview.company,
-            has_email=bool(person.email) or unknown_header, where_to_ask=where, date=str(action.when),
+            "recipient",
+            action.pointer,
+            action=action.label,
+            kind=action.kind,
+            channel=action.channel,
+            person=pid,
+            name=person.name,
+            interview=interview.id,
+            company=interview.company,
+            has_email=bool(person.email) or unknown_header,
+            where_to_ask=where,
+            date=str(action.when),
         )
 
 
@@ -371,38 +432,69 @@ def _action_fact(ctx: _Context, action: Action, order: list[Action]) -> None:
     company = interview.company
     people = [plan.people[t] for t in action.to]
     topics = [t for p in people for t in p.topics]
-    names = [interview.company, interview.role, plan.candidate_name] + [
-        n for p in people for n in (p.name, p.title)
-    ]
+    names = [interview.company, interview.role, plan.candidate_name] + [n for p in people for n in (p.name, p.title)]
     mentions, detail_count = _reading(
-        action.message.text if action.message else "", tuple(topics), tuple(names),
-        ctx.phrases.get("courtesy"), ctx.phrases.get("placeholder"), ctx.phrases.get("stock-words"),
+        action.message.text if action.message else "",
+        tuple(topics),
+        tuple(names),
+        ctx.phrases.get("courtesy"),
+        ctx.phrases.get("placeholder"),
+        ctx.phrases.get("stock-words"),
         TopicLexicon.from_lists(ctx.phrases),
     )
     latest = _latest_interview(plan, company, action)
     replied = _replied_between(plan, company, latest.when, action.when, inclusive_end=True) if latest else False
-    purpose_hits = find_phrases(action.purpose, ctx.phrases["where-do-i-stand"]) if action.purpose and "where-do-i-stand" in ctx.phrases else []
+    purpose_hits = (
+        find_phrases(action.purpose, ctx.phrases["where-do-i-stand"])
+        if action.purpose and "where-do-i-stand" in ctx.phrases
+        else []
+    )
     ctx.add(
-        "action", action.pointer, action=action.label, kind=action.kind, channel=action.channel,
-        medium=medium(action.channel), written=action.written, has_message=action.message is not None,
-        status=action.status, day=action.when.ordinal, date=str(action.when), interview=interview.id,
-        interview_date=str(interview.when), company=company, to_count=len(action.to),
-        to_names=_names(plan, action.to), cc_count=len(action.cc_people), cc_names=_names(plan, action.cc_people),
+        "action",
+        action.pointer,
+        action=action.label,
+        kind=action.kind,
+        channel=action.channel,
+        medium=medium(action.channel),
+        written=action.written,
+        has_message=action.message is not None,
+        status=action.status,
+        day=action.when.ordinal,
+        date=str(action.when),
+        interview=interview.id,
+        interview_date=str(interview.when),
+        company=company,
+        to_count=len(action.to),
+        to_names=_names(plan, action.to),
+        cc_count=len(action.cc_people),
+        cc_names=_names(plan, action.cc_people),
         to_hiring_manager=any(p.hiring_manager for p in people),
         days_after_interview=action.when.ordinal - interview.when.ordinal,
-        days_after_text=days(action.when.ordinal - interview.when.ordinal), what=describe(action),
+        days_after_text=days(action.when.ordinal - interview.when.ordinal),
+        what=describe(action),
         elapsed_hours=_elapsed_hours(interview.when, action.when),
         replied_since_interview=replied,
         follow_up_number=_follow_up_number(plan, action, order) if action.kind == "follow_up" else 0,
-        topic_count=len(topics), topics="; ".join(topics), topic_mentions=mentions,
-        detail_count=detail_count, purpose=action.purpose,
-        purpose_asks_standing=bool(purpose_hits), sales_role=plan.sales_role,
+        topic_count=len(topics),
+        topics="; ".join(topics),
+        topic_mentions=mentions,
+        detail_count=detail_count,
+        purpose=action.purpose,
+        purpose_asks_standing=bool(purpose_hits),
+        sales_role=plan.sales_role,
     )
 
 
 @by_content(maxsize=512, max_chars=32_768)
-def _reading(message: str, topics: tuple[str, ...], names: tuple[str, ...], courtesy: PhraseList | None,
-             placeholder: PhraseList | None, stock_words: PhraseList | None, lexicon: TopicLexicon) -> tuple[int, int]:
+def _reading(
+    message: str,
+    topics: tuple[str, ...],
+    names: tuple[str, ...],
+    courtesy: PhraseList | None,
+    placeholder: PhraseList | None,
+    stock_words: PhraseList | None,
+    lexicon: TopicLexicon,
+) -> tuple[int, int]:
     """How many of the topics a message touches on, and how many words of specific detail it has.
     A pure function of its arguments, cached: re-lints mostly see the same drafts."""
     text = without_links(message)
@@ -480,7 +572,11 @@ def _follow_up_number(plan: Plan, action: Action, order: list[Action]) -> int:
     latest = _latest_interview(plan, company, action)
     if latest:
         anchors.append(latest.when)
-    anchor = max(anchors, key=lambda w: (w.day, w.moment.replace(tzinfo=None) if w.moment else datetime.min)) if anchors else None
+    anchor = (
+        max(anchors, key=lambda w: (w.day, w.moment.replace(tzinfo=None) if w.moment else datetime.min))
+        if anchors
+        else None
+    )
     count = 0
     for other in order:
         if other.kind != "follow_up" or _company_of(plan, other) != company:
@@ -507,16 +603,27 @@ def _contact_pairs(ctx: _Context, order: list[Action]) -> None:
                 if gap > MAX_PAIR_GAP_DAYS and not adjacent:
                     break
                 ctx.add(
-                    "contact_pair", later.pointer, company=company, gap_days=gap, adjacent=adjacent,
+                    "contact_pair",
+                    later.pointer,
+                    company=company,
+                    gap_days=gap,
+                    adjacent=adjacent,
                     reply_between=_replied_between(plan, company, earlier.when, later.when),
                     same_person=bool(set(earlier.to) & set(later.to)),
-                    earlier_action=earlier.label, later_action=later.label,
-                    earlier_kind=earlier.kind, later_kind=later.kind,
-                    earlier_channel=earlier.channel, later_channel=later.channel,
-                    earlier_medium=medium(earlier.channel), later_medium=medium(later.channel),
-                    earlier_date=str(earlier.when), later_date=str(later.when),
-                    earlier_to_names=_names(plan, earlier.to), later_to_names=_names(plan, later.to),
-                    earlier_what=describe(earlier), later_what=describe(later),
+                    earlier_action=earlier.label,
+                    later_action=later.label,
+                    earlier_kind=earlier.kind,
+                    later_kind=later.kind,
+                    earlier_channel=earlier.channel,
+                    later_channel=later.channel,
+                    earlier_medium=medium(earlier.channel),
+                    later_medium=medium(later.channel),
+                    earlier_date=str(earlier.when),
+                    later_date=str(later.when),
+                    earlier_to_names=_names(plan, earlier.to),
+                    later_to_names=_names(plan, later.to),
+                    earlier_what=describe(earlier),
+                    later_what=describe(later),
                     gap_phrase="on the same day as" if gap == 0 else f"{days(gap)} after",
                     related_pointer=earlier.pointer,
                 )
@@ -531,9 +638,11 @@ def _draft_pairs(ctx: _Context, order: list[Action]) -> None:
             continue
         interview = plan.interview(action.interview)
         company = interview.company
-        masks = [company, interview.role, plan.candidate_name] + [
-            part for p in plan.people.values() for part in (p.name, p.title, *p.name.split())
-        ] + plan.candidate_name.split()
+        masks = (
+            [company, interview.role, plan.candidate_name]
+            + [part for p in plan.people.values() for part in (p.name, p.title, *p.name.split())]
+            + plan.candidate_name.split()
+        )
         body = action.message.body
         masked, triples = _prepared(body.text, tuple(masks), courtesy)
         prepared.append((action, company, masked, triples, body))
@@ -545,12 +654,19 @@ def _draft_pairs(ctx: _Context, order: list[Action]) -> None:
             if score <= 0:
                 continue
             ctx.add(
-                "draft_pair", later.pointer, company=company, similarity=round(score, 4),
-                similarity_percent=int(math.floor(score * 100 + 0.5)),
-                earlier_action=earlier.label, later_action=later.label,
-                earlier_to_names=_names(plan, earlier.to), later_to_names=_names(plan, later.to),
-                earlier_date=str(earlier.when), later_date=str(later.when),
-                excerpt=" ".join(body.text[start:end].split())[:160], related_pointer=earlier.pointer,
+                "draft_pair",
+                later.pointer,
+                company=company,
+                similarity=round(score, 4),
+                similarity_percent=math.floor(score * 100 + 0.5),
+                earlier_action=earlier.label,
+                later_action=later.label,
+                earlier_to_names=_names(plan, earlier.to),
+                later_to_names=_names(plan, later.to),
+                earlier_date=str(earlier.when),
+                later_date=str(later.when),
+                excerpt=" ".join(body.text[start:end].split())[:160],
+                related_pointer=earlier.pointer,
                 **_span(body, start, end),
             )
 
@@ -596,13 +712,22 @@ def _company_fact(ctx: _Context, company: str, interviews: list, order: list[Act
     first = bool(plan.decision_date and (latest is None or plan.decision_date < latest))
     managers = {p for i in interviews for p in i.people if plan.people[p].hiring_manager}
     makers = _decision_makers(plan, company)
-    to_makers = [a for a in order if a.message is not None and a.written
-                 and _company_of(plan, a) == company and any(t in makers for t in a.to)]
+    to_makers = [
+        a
+        for a in order
+        if a.message is not None and a.written and _company_of(plan, a) == company and any(t in makers for t in a.to)
+    ]
     pointer = to_makers[-1].pointer if to_makers else max(interviews, key=lambda i: (i.when.day, i.index)).pointer
     ctx.add(
-        "company", pointer, company=company, candidate_deadline_first=first,
+        "company",
+        pointer,
+        company=company,
+        candidate_deadline_first=first,
         decision_date=plan.decision_date.isoformat() if plan.decision_date else "",
-        decision_by=latest.isoformat() if latest else "", has_hiring_manager=bool(managers),
-        decision_makers=_names(plan, sorted(managers, key=list(plan.people).index)) if managers else "anyone at the company",
+        decision_by=latest.isoformat() if latest else "",
+        has_hiring_manager=bool(managers),
+        decision_makers=_names(plan, sorted(managers, key=list(plan.people).index))
+        if managers
+        else "anyone at the company",
         has_written_message=bool(to_makers),
     )

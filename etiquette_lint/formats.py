@@ -44,7 +44,10 @@ def to_text(report: Report, *, color: bool = False, show_source: bool = True) ->
         severity = finding.severity
         where = f"{finding.path}:{finding.line}:{finding.column}:"
         if color:
-            head = f"{_BOLD}{where}{_RESET} {_COLORS[severity]}{severity}{_RESET} {_CYAN}{finding.rule}{_RESET} {finding.message}"
+            head = (
+                f"{_BOLD}{where}{_RESET} {_COLORS[severity]}{severity}{_RESET} "
+                f"{_CYAN}{finding.rule}{_RESET} {finding.message}"
+            )
         else:
             head = f"{where} {severity} {finding.rule} {finding.message}"
         out.append(head)

@@ -30,8 +30,16 @@ def command(kind: str, message: str, **properties) -> str:
 
 def to_github(report: Report) -> str:
     lines = [
-        command(COMMANDS[f.severity], f.message, file=f.path, line=f.line, col=f.column,
-                endLine=f.end_line, endColumn=f.end_column, title=f.rule)
+        command(
+            COMMANDS[f.severity],
+            f.message,
+            file=f.path,
+            line=f.line,
+            col=f.column,
+            endLine=f.end_line,
+            endColumn=f.end_column,
+            title=f.rule,
+        )
         for f in report.findings
     ]
     for error in report.errors:

@@ -61,8 +61,12 @@ def settings_for(plan_path: Path | None, options: Options, ruleset: RuleSet) -> 
         merged["rules"] = rules
         config = merged
     return resolve(
-        ruleset, config, source,
-        select=list(options.select), extend_select=list(options.extend_select), ignore=list(options.ignore),
+        ruleset,
+        config,
+        source,
+        select=list(options.select),
+        extend_select=list(options.extend_select),
+        ignore=list(options.ignore),
     )
 
 
@@ -95,8 +99,9 @@ def lint_plan(plan: Plan, settings: Settings, ruleset: RuleSet) -> list[Finding]
         seen.add(key)
         findings.append(finding)
     findings.sort(key=Finding.sort_key)
-    return apply_suppressions(plan, findings, ran=settings.rules, known=ruleset.rules,
-                              severity=settings.unused_suppression)
+    return apply_suppressions(
+        plan, findings, ran=settings.rules, known=ruleset.rules, severity=settings.unused_suppression
+    )
 
 
 class _Fields(dict):
@@ -160,13 +165,29 @@ def _finding(rule: Rule, severity: str, params: dict, bound: dict, plan: Plan) -
             rel = Related(plan.path, span.line, span.column, pointer, _render(entry["message"], bound, params))
         else:
             rel_path, rel_line, rel_column, rel_end_line, rel_end_column = _location(plan, bound[at])
-            rel = Related(rel_path, rel_line, rel_column, bound[at]["pointer"],
-                          _render(entry["message"], bound, params), rel_end_line, rel_end_column)
+            rel = Related(
+                rel_path,
+                rel_line,
+                rel_column,
+                bound[at]["pointer"],
+                _render(entry["message"], bound, params),
+                rel_end_line,
+                rel_end_column,
+            )
         related.append(rel)
     return Finding(
-        rule=rule.id, severity=severity, message=message, path=path, line=line, column=column,
-        end_line=end_line, end_column=end_column, pointer=fact["pointer"], related=tuple(related),
-        fix=" ".join(rule.fix.split()), plan=plan.path,
+        rule=rule.id,
+        severity=severity,
+        message=message,
+        path=path,
+        line=line,
+        column=column,
+        end_line=end_line,
+        end_column=end_column,
+        pointer=fact["pointer"],
+        related=tuple(related),
+        fix=" ".join(rule.fix.split()),
+        plan=plan.path,
     )
 
 
@@ -180,7 +201,10 @@ def discover(paths: list[str]) -> list[str]:
         p = Path(path)
         if p.is_dir():
             matches = sorted(
-                str(f) for f in p.rglob("*") if f.is_file() and f.name.endswith(PLAN_SUFFIXES)
+                str(f)
+                for f in p.rglob("*")
+                if f.is_file()
+                and f.name.endswith(PLAN_SUFFIXES)
                 and not any(part.startswith(".") and part not in (".", "..") for part in f.relative_to(p).parts)
             )
             found.extend(matches)
@@ -193,8 +217,9 @@ def lint_files(paths: list[str], options: Options, *, stdin_text: str | None = N
     """Lint every plan named or found; input errors are collected in the report, not raised."""
     ruleset = load_rules(options.rules_dirs)
     # Rule ids named on the command line are checked once, before any plan (exit 2 at once).
-    resolve(ruleset, {}, select=list(options.select), extend_select=list(options.extend_select),
-            ignore=list(options.ignore))
+    resolve(
+        ruleset, {}, select=list(options.select), extend_select=list(options.extend_select), ignore=list(options.ignore)
+    )
     findings: list[Finding] = []
     errors: list[EtiquetteLintError] = []
     files = discover(paths)
@@ -222,27 +247,59 @@ def lint_files(paths: list[str], options: Options, *, stdin_text: str | None = N
     return Report(tuple(findings), tuple(errors), len(files), tuple(ran.values()), version(), sources)
 
 
-def lint_path(path: str | Path, *, today: date | None = None, config: str | None = None,
-              select=(), extend_select=(), ignore=(), rules_dirs=()) -> Report:
+def lint_path(
+    path: str | Path,
+    *,
+    today: date | None = None,
+    config: str | None = None,
+    select=(),
+    extend_select=(),
+    ignore=(),
+    rules_dirs=(),
+) -> Report:
     """Lint a plan file (or every plan below a folder); raise the first input error."""
-    options = Options(today=today, config=config, select=tuple(select), extend_select=tuple(extend_select),
-                      ignore=tuple(ignore), rules_dirs=tuple(rules_dirs))
+    options = Options(
+        today=today,
+        config=config,
+        select=tuple(select),
+        extend_select=tuple(extend_select),
+        ignore=tuple(ignore),
+        rules_dirs=tuple(rules_dirs),
+    )
     report = lint_files([str(path)], options)
     if report.errors:
         raise report.errors[0]
     return report
 
 
-def lint_text(text: str, *, base_dir: str | Path = ".", today: date | None = None, path: str = "<text>",
-              config: str | None = None, select=(), extend_select=(), ignore=(), rules_dirs=(),
-              unsaved: Mapping[str, str] | None = None) -> Report:
+def lint_text(
+    text: str,
+    *,
+    base_dir: str | Path = ".",
+    today: date | None = None,
+    path: str = "<text>",
+    config: str | None = None,
+    select=(),
+    extend_select=(),
+    ignore=(),
+    rules_dirs=(),
+    unsaved: Mapping[str, str] | None = None,
+) -> Report:
     """Lint a plan held in memory (as an editor has it); drafts are resolved from `base_dir`, and
     read from `unsaved` (resolved path -> text, the editor's open buffers) when they are there."""
-    options = Options(today=today, config=config, select=tuple(select), extend_select=tuple(extend_select),
-                      ignore=tuple(ignore), rules_dirs=tuple(rules_dirs))
+    options = Options(
+        today=today,
+        config=config,
+        select=tuple(select),
+        extend_select=tuple(extend_select),
+        ignore=tuple(ignore),
+        rules_dirs=tuple(rules_dirs),
+    )
     ruleset = load_rules(options.rules_dirs)
     settings = settings_for(Path(base_dir) / "plan", options, ruleset)
     plan = load_plan(path, today=options.day(), text=text, base_dir=Path(base_dir), unsaved=unsaved)
     findings = lint_plan(plan, settings, ruleset)
-    ran = tuple(ruleset.rules[r] for r in settings.rules) + ((UNUSED_SUPPRESSION,) if settings.unused_suppression else ())
+    ran = tuple(ruleset.rules[r] for r in settings.rules) + (
+        (UNUSED_SUPPRESSION,) if settings.unused_suppression else ()
+    )
     return Report(tuple(findings), (), 1, ran, version(), plan.sources())

@@ -106,19 +106,31 @@ class EtiquetteServer(LanguageServer):
         diagnostics: dict[str, list[lsp.Diagnostic]] = {plan_key: []}
         try:
             report = lint_text(
-                text, base_dir=str(Path(plan_key).parent), path=plan_key, today=self.today(),
-                config=self.settings.get("config"), select=self.settings.get("select") or (),
-                extend_select=self.settings.get("extendSelect") or (), ignore=self.settings.get("ignore") or (),
-                rules_dirs=self.settings.get("rules") or (), unsaved=open_texts,
+                text,
+                base_dir=str(Path(plan_key).parent),
+                path=plan_key,
+                today=self.today(),
+                config=self.settings.get("config"),
+                select=self.settings.get("select") or (),
+                extend_select=self.settings.get("extendSelect") or (),
+                ignore=self.settings.get("ignore") or (),
+                rules_dirs=self.settings.get("rules") or (),
+                unsaved=open_texts,
             )
         except EtiquetteLintError as exc:
             lines = text.splitlines(True)
             diagnostics[plan_key] = [self.error_diagnostic(e, plan_key, lines) for e in getattr(exc, "errors", [exc])]
-        except Exception as exc:  # never let a document stop the server  # noqa: BLE001
+        except Exception as exc:  # never let a document stop the server
             self.log(f"{type(exc).__name__}: {exc}")
-            diagnostics[plan_key] = [lsp.Diagnostic(
-                range=lsp.Range(lsp.Position(0, 0), lsp.Position(0, 0)), severity=lsp.DiagnosticSeverity.Error,
-                source=SOURCE, code="internal-error", message=f"internal error: {type(exc).__name__}: {exc}")]
+            diagnostics[plan_key] = [
+                lsp.Diagnostic(
+                    range=lsp.Range(lsp.Position(0, 0), lsp.Position(0, 0)),
+                    severity=lsp.DiagnosticSeverity.Error,
+                    source=SOURCE,
+                    code="internal-error",
+                    message=f"internal error: {type(exc).__name__}: {exc}",
+                )
+            ]
         else:
             sources = {_key(path): source for path, source in report.sources.items()}
             self.reads[plan_key] = {key for key in sources if key != plan_key}
@@ -177,15 +189,17 @@ class EtiquetteServer(LanguageServer):
             return point
         return self.workspace.position_codec.position_to_client_units(lines, point)
 
-    def range(self, key: str, sources: dict[str, str], line: int, column: int, end_line: int | None,
-              end_column: int | None) -> lsp.Range:
+    def range(
+        self, key: str, sources: dict[str, str], line: int, column: int, end_line: int | None, end_column: int | None
+    ) -> lsp.Range:
         lines = (sources.get(key) or "").splitlines(True)
         start = self.position(lines, line, column)
         end = self.position(lines, end_line, end_column) if end_line else start
         return lsp.Range(start, end)
 
-    def diagnostic(self, finding: Finding, key: str, plan_key: str, sources: dict[str, str],
-                   document) -> lsp.Diagnostic:
+    def diagnostic(
+        self, finding: Finding, key: str, plan_key: str, sources: dict[str, str], document
+    ) -> lsp.Diagnostic:
         related = [self.related(r, sources) for r in finding.related]
         data = {"rule": finding.rule, "pointer": finding.pointer, "plan": self.uri(plan_key)}
         if key == plan_key and document is not None:
@@ -196,8 +210,12 @@ class EtiquetteServer(LanguageServer):
         data["fix"] = finding.fix
         return lsp.Diagnostic(
             range=self.range(key, sources, finding.line, finding.column, finding.end_line, finding.end_column),
-            severity=SEVERITY[finding.severity], code=finding.rule, source=SOURCE, message=finding.message,
-            related_information=related or None, data=data,
+            severity=SEVERITY[finding.severity],
+            code=finding.rule,
+            source=SOURCE,
+            message=finding.message,
+            related_information=related or None,
+            data=data,
             tags=[lsp.DiagnosticTag.Unnecessary] if finding.rule == UNUSED_ID else None,
         )
 
@@ -219,8 +237,13 @@ class EtiquetteServer(LanguageServer):
             message = str(error)
         else:
             message = f"{error.pointer}: {error.message}" if error.pointer else error.message
-        return lsp.Diagnostic(range=lsp.Range(start, end), severity=lsp.DiagnosticSeverity.Error, source=SOURCE,
-                              code="input-error", message=message)
+        return lsp.Diagnostic(
+            range=lsp.Range(start, end),
+            severity=lsp.DiagnosticSeverity.Error,
+            source=SOURCE,
+            code="input-error",
+            message=message,
+        )
 
     def publish(self) -> None:
         """Send every file's diagnostics (all plans' together), and clear files that have none now."""
@@ -233,8 +256,11 @@ class EtiquetteServer(LanguageServer):
         for key, diagnostics in merged.items():
             uri = self.uri(key)
             document = self.workspace.text_documents.get(uri)
-            self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
-                uri=uri, diagnostics=diagnostics, version=document.version if document else None))
+            self.text_document_publish_diagnostics(
+                lsp.PublishDiagnosticsParams(
+                    uri=uri, diagnostics=diagnostics, version=document.version if document else None
+                )
+            )
         self.published = {key for key, diagnostics in merged.items() if diagnostics}
 
     def refresh(self, uri: str) -> None:
@@ -257,10 +283,11 @@ server = EtiquetteServer()
 
 def _guarded(handler):
     """Run a handler; log what goes wrong instead of letting it reach the client as a crash."""
+
     def run(ls: EtiquetteServer, params):
         try:
             return handler(ls, params)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             ls.log(f"{handler.__name__}: {type(exc).__name__}: {exc}")
             return None
 
@@ -309,8 +336,7 @@ def did_close(ls: EtiquetteServer, params: lsp.DidCloseTextDocumentParams) -> No
         ls.publish()
 
 
-@server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION,
-                lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]))
+@server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]))
 @_guarded
 def code_action(ls: EtiquetteServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
     uri = params.text_document.uri
@@ -328,13 +354,20 @@ def code_action(ls: EtiquetteServer, params: lsp.CodeActionParams) -> list[lsp.C
             line, column, text = suppress_in_plan(lines, int(data.get("node_line", diagnostic.range.start.line)), rule)
         else:
             line, column, text = suppress_in_draft(lines, rule, eml=document.uri.lower().endswith(".eml"))
-        at = ls.workspace.position_codec.position_to_client_units(lines, lsp.Position(line, column)) \
-            if line < len(lines) else lsp.Position(line, column)
+        at = (
+            ls.workspace.position_codec.position_to_client_units(lines, lsp.Position(line, column))
+            if line < len(lines)
+            else lsp.Position(line, column)
+        )
         edit = lsp.TextEdit(lsp.Range(at, at), text)
-        actions.append(lsp.CodeAction(
-            title=f"Suppress {rule} here (etiquette-lint)", kind=lsp.CodeActionKind.QuickFix,
-            diagnostics=[diagnostic], edit=lsp.WorkspaceEdit(changes={uri: [edit]}),
-        ))
+        actions.append(
+            lsp.CodeAction(
+                title=f"Suppress {rule} here (etiquette-lint)",
+                kind=lsp.CodeActionKind.QuickFix,
+                diagnostics=[diagnostic],
+                edit=lsp.WorkspaceEdit(changes={uri: [edit]}),
+            )
+        )
     return actions
 
 

@@ -70,8 +70,17 @@ def blank_comments(text: str) -> str:
     return _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
 
 
-def read_draft(plan_dir: Path, relative: str, display: str, *, path: str, pointer: str,
-               line: int | None, column: int | None, unsaved: Mapping[str, str] | None = None) -> Message:
+def read_draft(
+    plan_dir: Path,
+    relative: str,
+    display: str,
+    *,
+    path: str,
+    pointer: str,
+    line: int | None,
+    column: int | None,
+    unsaved: Mapping[str, str] | None = None,
+) -> Message:
     """Read the draft `relative` to `plan_dir`; errors name the plan file, line and pointer.
     `unsaved` maps resolved file paths to texts that replace the files (an editor's open buffers)."""
 
@@ -85,10 +94,7 @@ def read_draft(plan_dir: Path, relative: str, display: str, *, path: str, pointe
     except (OSError, RuntimeError) as exc:
         raise fail(f"draft {relative!r} cannot be resolved: {exc}") from None
     if not resolved.is_relative_to(base):
-        raise fail(
-            f"draft {relative!r} lies outside the plan's folder {str(base)!r}; "
-            "expected a path inside it"
-        )
+        raise fail(f"draft {relative!r} lies outside the plan's folder {str(base)!r}; expected a path inside it")
     if unsaved and str(resolved) in unsaved:
         data = unsaved[str(resolved)].encode("utf-8", "surrogatepass")
         if len(data) > MAX_DRAFT_BYTES:

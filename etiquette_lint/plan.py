@@ -170,7 +170,11 @@ def _describe(error: jsonschema.ValidationError) -> str:
     if validator == "minLength":
         return f"expected a non-empty string, got {got}"
     if validator in ("oneOf", "anyOf"):
-        return f"expected an id or a list of ids, got {got}" if "id_list" in str(error.schema) or isinstance(error.instance, (list, str)) else f"unexpected value {got}"
+        return (
+            f"expected an id or a list of ids, got {got}"
+            if "id_list" in str(error.schema) or isinstance(error.instance, (list, str))
+            else f"unexpected value {got}"
+        )
     return f"{error.message}"
 
 
@@ -178,8 +182,14 @@ def _pointer(parts) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
-def load_plan(path: str, *, today: date, text: str | None = None, base_dir: str | Path | None = None,
-              unsaved: Mapping[str, str] | None = None) -> Plan:
+def load_plan(
+    path: str,
+    *,
+    today: date,
+    text: str | None = None,
+    base_dir: str | Path | None = None,
+    unsaved: Mapping[str, str] | None = None,
+) -> Plan:
     """Read and validate a plan file (or `text`, as an editor holds it; `unsaved` maps resolved
     draft paths to the texts an editor holds for them)."""
     if text is None:
@@ -249,8 +259,9 @@ def parse_when(value: str) -> When:
 class _Builder:
     """Turns validated data into the Plan model, collecting every semantic error."""
 
-    def __init__(self, path: str, folder: Path, document: Document, today: date,
-                 unsaved: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, path: str, folder: Path, document: Document, today: date, unsaved: Mapping[str, str] | None = None
+    ) -> None:
         self.path = path
         self.unsaved = unsaved
         self.folder = folder
@@ -311,7 +322,11 @@ class _Builder:
         for i, raw in enumerate(self.data["interviews"]):
             pointer = f"/interviews/{i}"
             if raw["id"] in seen_interviews:
-                self.error(f"{pointer}/id", f"duplicate interview id {raw['id']!r} (first used at {seen_interviews[raw['id']]}); expected ids unique within the plan")
+                self.error(
+                    f"{pointer}/id",
+                    f"duplicate interview id {raw['id']!r} (first used at {seen_interviews[raw['id']]}); "
+                    "expected ids unique within the plan",
+                )
             seen_interviews.setdefault(raw["id"], pointer)
             ids: list[str] = []
             pointers: dict[str, str] = {}
@@ -321,12 +336,18 @@ class _Builder:
                 if pid in seen_interviews:
                     pass
                 if pid in pointers:
-                    self.error(f"{wp}/id", f"duplicate interviewer id {pid!r} in this interview; expected each person once per interview")
+                    self.error(
+                        f"{wp}/id",
+                        f"duplicate interviewer id {pid!r} in this interview; expected each person once per interview",
+                    )
                     continue
                 if pid in people:
                     if len(who) > 1:
-                        self.error(f"{wp}/id", f"duplicate interviewer id {pid!r} (first defined at {people[pid].pointer}); "
-                                   "a person met again is listed with only their id")
+                        self.error(
+                            f"{wp}/id",
+                            f"duplicate interviewer id {pid!r} (first defined at {people[pid].pointer}); "
+                            "a person met again is listed with only their id",
+                        )
                 elif "name" not in who:
                     self.error(wp, f"interviewer {pid!r} has no 'name'; expected a name where a person is first listed")
                     continue
@@ -361,7 +382,10 @@ class _Builder:
             )
         clash = set(people) & set(seen_interviews)
         for pid in sorted(clash):
-            self.error(f"{people[pid].pointer}/id", f"id {pid!r} names both an interviewer and an interview; expected ids unique within the plan")
+            self.error(
+                f"{people[pid].pointer}/id",
+                f"id {pid!r} names both an interviewer and an interview; expected ids unique within the plan",
+            )
         return people, interviews
 
     def actions(self, people: dict[str, Person], interviews: list[Interview]) -> list[Action]:
@@ -374,13 +398,19 @@ class _Builder:
             action_id = raw.get("id")
             if action_id is not None:
                 if action_id in seen_ids:
-                    self.error(f"{pointer}/id", f"duplicate action id {action_id!r} (first used at {seen_ids[action_id]}); expected ids unique within the plan")
+                    self.error(
+                        f"{pointer}/id",
+                        f"duplicate action id {action_id!r} (first used at {seen_ids[action_id]}); "
+                        "expected ids unique within the plan",
+                    )
                 seen_ids.setdefault(action_id, pointer)
             to = [raw["to"]] if isinstance(raw["to"], str) else list(raw["to"])
             unknown = [t for t in to if t not in people]
             for t in unknown:
                 where = f"{pointer}/to" if isinstance(raw["to"], str) else f"{pointer}/to/{to.index(t)}"
-                self.error(where, f"unknown interviewer id {t!r}; expected one of {', '.join(sorted(people)) or '(none)'}")
+                self.error(
+                    where, f"unknown interviewer id {t!r}; expected one of {', '.join(sorted(people)) or '(none)'}"
+                )
             if unknown:
                 continue
             when = self.when(f"{pointer}/date", raw["date"])
@@ -398,7 +428,10 @@ class _Builder:
                 elif entry in people:
                     cc_people.append(entry)
                 else:
-                    self.error(f"{pointer}/cc/{k}", f"unknown interviewer id {entry!r} in cc; expected an interviewer id or an email address")
+                    self.error(
+                        f"{pointer}/cc/{k}",
+                        f"unknown interviewer id {entry!r} in cc; expected an interviewer id or an email address",
+                    )
             if message is not None:
                 _header_recipients(message, by_email, to, cc_people, cc_addresses)
             status = raw.get("status") or ("sent" if when.day < self.today else "planned")
@@ -429,18 +462,28 @@ class _Builder:
         if named is not None:
             interview = by_id.get(named)
             if interview is None:
-                self.error(f"{pointer}/interview", f"unknown interview id {named!r}; expected one of {', '.join(by_id)}")
+                self.error(
+                    f"{pointer}/interview", f"unknown interview id {named!r}; expected one of {', '.join(by_id)}"
+                )
                 return None
             outside = [t for t in to if t not in interview.people]
             if outside:
-                self.error(f"{pointer}/to", f"{', '.join(map(repr, outside))} did not take part in interview {named!r}; expected one of {', '.join(interview.people)}")
+                self.error(
+                    f"{pointer}/to",
+                    f"{', '.join(map(repr, outside))} did not take part in interview {named!r}; "
+                    f"expected one of {', '.join(interview.people)}",
+                )
                 return None
             return interview
         common = [i for i in interviews if all(t in i.people for t in to)]
         if not common:
             rounds = {t: [i.id for i in interviews if t in i.people] for t in to}
             detail = "; ".join(f"{t}: {', '.join(r)}" for t, r in rounds.items())
-            self.error(f"{pointer}/to", f"names interviewers from different interviews ({detail}); expected an 'interview:' field saying which one this action follows")
+            self.error(
+                f"{pointer}/to",
+                f"names interviewers from different interviews ({detail}); "
+                "expected an 'interview:' field saying which one this action follows",
+            )
             return None
         if len(common) == 1:
             return common[0]
@@ -456,37 +499,62 @@ class _Builder:
             return None
         if "draft" in raw:
             if channel not in ("email", "handwritten", "linkedin", "text"):
-                self.error(f"{pointer}/draft", f"a {channel} carries no written message; expected 'purpose' instead of 'draft'")
+                self.error(
+                    f"{pointer}/draft", f"a {channel} carries no written message; expected 'purpose' instead of 'draft'"
+                )
                 return None
             dspan = self.document.span(f"{pointer}/draft")
             display = os.path.normpath(os.path.join(str(self.folder), raw["draft"]))
             try:
-                message = read_draft(self.folder, raw["draft"], display, path=self.path,
-                                     pointer=f"{pointer}/draft", line=dspan.line, column=dspan.column,
-                                     unsaved=self.unsaved)
+                message = read_draft(
+                    self.folder,
+                    raw["draft"],
+                    display,
+                    path=self.path,
+                    pointer=f"{pointer}/draft",
+                    line=dspan.line,
+                    column=dspan.column,
+                    unsaved=self.unsaved,
+                )
             except InputError as exc:
                 self.errors.append(exc)
                 return None
         elif "text" in raw:
             if channel not in ("email", "handwritten", "linkedin", "text"):
-                self.error(f"{pointer}/text", f"a {channel} carries no written message; expected 'purpose' instead of 'text'")
+                self.error(
+                    f"{pointer}/text", f"a {channel} carries no written message; expected 'purpose' instead of 'text'"
+                )
                 return None
             message = self.inline(f"{pointer}/text", raw["text"])
         else:
             if channel == "email":
-                self.error(pointer, "an email action has neither 'draft' nor 'text'; expected one of them (the message to be checked)")
+                self.error(
+                    pointer,
+                    "an email action has neither 'draft' nor 'text'; expected one of them (the message to be checked)",
+                )
             del span
             return None
         subject = raw.get("subject")
         if subject:
             sspan = self.document.span(f"{pointer}/subject")
-            first_line = self.document.text.splitlines()[sspan.line - 1] if sspan.line <= len(self.document.text.splitlines()) else ""
+            first_line = (
+                self.document.text.splitlines()[sspan.line - 1]
+                if sspan.line <= len(self.document.text.splitlines())
+                else ""
+            )
             column = sspan.column + (1 if first_line[sspan.column - 1 : sspan.column] in ("'", '"') else 0)
             segments = (subject_segment(subject, self.path, sspan.line, column),) + tuple(
                 s for s in message.segments if s.kind != "subject"
             )
-            message = Message(segments, message.to_addresses, message.cc_addresses, message.bcc_addresses,
-                              message.header_subject, message.header_date, message.source)
+            message = Message(
+                segments,
+                message.to_addresses,
+                message.cc_addresses,
+                message.bcc_addresses,
+                message.header_subject,
+                message.header_date,
+                message.source,
+            )
         return message
 
     def inline(self, pointer: str, text: str) -> Message:
@@ -519,12 +587,17 @@ class _Builder:
             else:
                 self.error(f"{pointer}/from", f"unknown id {source!r}; expected an interviewer id or an interview id")
                 continue
-            out.append(Reply(n, company, person, self.when(f"{pointer}/date", raw["date"]), raw.get("outcome", "other"), pointer))
+            out.append(
+                Reply(
+                    n, company, person, self.when(f"{pointer}/date", raw["date"]), raw.get("outcome", "other"), pointer
+                )
+            )
         return out
 
 
-def _header_recipients(message: Message, by_email: dict[str, str], to: list[str], cc_people: list[str],
-                       cc_addresses: list[str]) -> None:
+def _header_recipients(
+    message: Message, by_email: dict[str, str], to: list[str], cc_people: list[str], cc_addresses: list[str]
+) -> None:
     """Add the interviewers a message's To:, Cc: and Bcc: headers name (by address) to `to` and `cc`."""
     for address in message.to_addresses:
         if address in by_email and by_email[address] not in to:
@@ -535,30 +608,56 @@ def _header_recipients(message: Message, by_email: dict[str, str], to: list[str]
             cc_people.append(by_email[address])
 
 
-def add_action(plan: Plan, *, kind: str, to: list[str], when: When, message: Message, draft: str,
-               action_id: str | None = None, channel: str = "email") -> Plan:
+def add_action(
+    plan: Plan,
+    *,
+    kind: str,
+    to: list[str],
+    when: When,
+    message: Message,
+    draft: str,
+    action_id: str | None = None,
+    channel: str = "email",
+) -> Plan:
     """`plan` with `message` as one more action at its end, resolved as the loader resolves one
     (the interview it follows, the interviewers its headers name); `presend` checks it this way.
     An error names `draft` (the message's file)."""
     pointer = f"/actions/{len(plan.actions)}"
     unknown = [t for t in to if t not in plan.people]
     if unknown:
-        raise InputError(f"unknown interviewer id {unknown[0]!r}; expected one of {', '.join(sorted(plan.people)) or '(none)'}",
-                         path=draft)
+        raise InputError(
+            f"unknown interviewer id {unknown[0]!r}; expected one of {', '.join(sorted(plan.people)) or '(none)'}",
+            path=draft,
+        )
     builder = _Builder(plan.path, plan.base_dir, plan.document, plan.today)
     to = list(to)
-    interview = builder.action_interview(pointer, {}, to, list(plan.interviews), {i.id: i for i in plan.interviews}, when)
+    interview = builder.action_interview(
+        pointer, {}, to, list(plan.interviews), {i.id: i for i in plan.interviews}, when
+    )
     if interview is None:
-        raise InputError(builder.errors[0].message.split("; expected")[0] + f"; expected people met in one interview of {plan.path}",
-                         path=draft)
+        raise InputError(
+            builder.errors[0].message.split("; expected")[0] + f"; expected people met in one interview of {plan.path}",
+            path=draft,
+        )
     by_email = {p.email: p.id for p in plan.people.values() if p.email}
     cc_people: list[str] = []
     cc_addresses: list[str] = []
     _header_recipients(message, by_email, to, cc_people, cc_addresses)
     action = Action(
-        index=len(plan.actions), id=action_id, kind=kind, channel=channel, to=tuple(dict.fromkeys(to)),
-        cc_people=tuple(p for p in dict.fromkeys(cc_people) if p not in to), cc_addresses=tuple(dict.fromkeys(cc_addresses)),
-        interview=interview.id, when=when, status="sent" if when.day < plan.today else "planned",
-        subject=message.header_subject, draft=draft, message=message, purpose="", pointer=pointer,
+        index=len(plan.actions),
+        id=action_id,
+        kind=kind,
+        channel=channel,
+        to=tuple(dict.fromkeys(to)),
+        cc_people=tuple(p for p in dict.fromkeys(cc_people) if p not in to),
+        cc_addresses=tuple(dict.fromkeys(cc_addresses)),
+        interview=interview.id,
+        when=when,
+        status="sent" if when.day < plan.today else "planned",
+        subject=message.header_subject,
+        draft=draft,
+        message=message,
+        purpose="",
+        pointer=pointer,
     )
     return replace(plan, actions=plan.actions + (action,))

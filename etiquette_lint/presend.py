@@ -46,6 +46,7 @@ def read_message(source: str, data: bytes | None = None) -> tuple[Message, bool]
     elif len(data) > MAX_DRAFT_BYTES:
         raise InputError(f"message is too large: {len(data)} bytes, expected at most {MAX_DRAFT_BYTES}", path=source)
     eml = is_eml(source, data)
+
     def fail(what: str) -> InputError:
         return InputError(what.replace("draft ", "message ", 1), path=source)
 
@@ -60,7 +61,7 @@ def is_eml(source: str, data: bytes) -> bool:
         return True
     if suffix in (".txt", ".md", ".markdown", ".text"):
         return False
-    head = data[:64 * 1024].decode("utf-8", "replace").removeprefix("\ufeff").replace("\r\n", "\n")
+    head = data[: 64 * 1024].decode("utf-8", "replace").removeprefix("\ufeff").replace("\r\n", "\n")
     if head.startswith("From "):  # an mbox envelope line, as `git format-patch` writes
         head = head.partition("\n")[2]
     block = _HEADER_BLOCK.match(head)
@@ -69,14 +70,23 @@ def is_eml(source: str, data: bytes) -> bool:
 
 def text_rules(ruleset: RuleSet) -> set[str]:
     """The rules that look at nothing but phrases in a message (they need no plan)."""
+
     def textual(rule: Rule) -> bool:
         return bool(rule.match) and all(pattern.get("fact") == "phrase" for pattern in rule.match)
 
     return {rule_id for rule_id, rule in ruleset.rules.items() if textual(rule)}
 
 
-def presend(source: str, options: Options, *, data: bytes | None = None, plan_path: str | None = None,
-            to: str | None = None, kind: str | None = None, date: str | None = None) -> Report:
+def presend(
+    source: str,
+    options: Options,
+    *,
+    data: bytes | None = None,
+    plan_path: str | None = None,
+    to: str | None = None,
+    kind: str | None = None,
+    date: str | None = None,
+) -> Report:
     """Lint the message `source` (or `data`) as the next action of the plan at `plan_path`; raise
     EtiquetteLintError (NoRecipient when it goes to nobody in the plan) for unusable input."""
     if kind is not None and kind not in KINDS:
@@ -90,8 +100,15 @@ def presend(source: str, options: Options, *, data: bytes | None = None, plan_pa
         settings = replace(settings, rules={k: v for k, v in settings.rules.items() if k in keep})
         plan = _alone(source, message, to, options)
         when = when or _header_when(message) or When(options.day())
-        plan = add_action(plan, kind=kind or "thank_you", to=["recipient"], when=when,
-                          message=message, draft=source, action_id=_label(source))
+        plan = add_action(
+            plan,
+            kind=kind or "thank_you",
+            to=["recipient"],
+            when=when,
+            message=message,
+            draft=source,
+            action_id=_label(source),
+        )
         return _report(plan, plan.actions[-1:], settings, ruleset, source, message, _anchor(source, message))
     plan = load_plan(plan_path, today=options.day())
     settings = settings_for(Path(plan_path), options, ruleset)
@@ -106,8 +123,9 @@ def presend(source: str, options: Options, *, data: bytes | None = None, plan_pa
     recipients = _recipients(plan, message, to, source)
     when = when or _header_when(message) or When(options.day())
     kind = kind or ("follow_up" if _contacted(plan, recipients, when) else "thank_you")
-    plan = add_action(plan, kind=kind, to=recipients, when=when, message=message, draft=source,
-                      action_id=_label(source))
+    plan = add_action(
+        plan, kind=kind, to=recipients, when=when, message=message, draft=source, action_id=_label(source)
+    )
     return _report(plan, plan.actions[-1:], settings, ruleset, source, message, _anchor(source, message))
 
 
@@ -143,16 +161,20 @@ def _drafted(plan: Plan, source: str) -> tuple:
 def _recipients(plan: Plan, message: Message, to: str | None, source: str) -> list[str]:
     if to is not None:
         if to not in plan.people:
-            raise InputError(f"--to: unknown interviewer id {to!r}; expected one of {', '.join(sorted(plan.people))}",
-                             path=plan.path)
+            raise InputError(
+                f"--to: unknown interviewer id {to!r}; expected one of {', '.join(sorted(plan.people))}", path=plan.path
+            )
         return [to]
     by_email = {p.email: p.id for p in plan.people.values() if p.email}
     found = [by_email[a] for a in message.to_addresses if a in by_email]
     if not found:
         several = len(message.to_addresses) > 1
-        what = f"the To: address{'es' if several else ''} {', '.join(message.to_addresses)} match{'' if several else 'es'}"
-        raise NoRecipient(f"{what} no interviewer's email in {plan.path}; expected an interviewer's address, or --to ID",
-                          path=source)
+        what = (
+            f"the To: address{'es' if several else ''} {', '.join(message.to_addresses)} match{'' if several else 'es'}"
+        )
+        raise NoRecipient(
+            f"{what} no interviewer's email in {plan.path}; expected an interviewer's address, or --to ID", path=source
+        )
     return list(dict.fromkeys(found))
 
 
@@ -170,12 +192,34 @@ def _alone(source: str, message: Message, to: str | None, options: Options) -> P
     named = [display for display, _ in getaddresses(_raw_header(message.source, "To")) if display]
     name = to or (named[0] if named else "") or (message.to_addresses[0] if message.to_addresses else "the recipient")
     person = Person(id="recipient", name=name, title="", email=None, hiring_manager=False, topics=(), pointer="")
-    interview = Interview(id="interview", index=0, company="", role="", when=When(options.day()), hr_contact=None,
-                          timing_asked=False, decision_by=None, challenges=(), people=("recipient",),
-                          person_pointers={"recipient": ""}, pointer="")
-    return Plan(path=source, base_dir=Path.cwd(), document=Document(source, "", {}, {}), candidate_name="",
-                sales_role=False, decision_date=None, search_consultant=None, people={"recipient": person},
-                interviews=(interview,), actions=(), replies=(), today=options.day())
+    interview = Interview(
+        id="interview",
+        index=0,
+        company="",
+        role="",
+        when=When(options.day()),
+        hr_contact=None,
+        timing_asked=False,
+        decision_by=None,
+        challenges=(),
+        people=("recipient",),
+        person_pointers={"recipient": ""},
+        pointer="",
+    )
+    return Plan(
+        path=source,
+        base_dir=Path.cwd(),
+        document=Document(source, "", {}, {}),
+        candidate_name="",
+        sales_role=False,
+        decision_date=None,
+        search_consultant=None,
+        people={"recipient": person},
+        interviews=(interview,),
+        actions=(),
+        replies=(),
+        today=options.day(),
+    )
 
 
 def _raw_header(source: str, name: str) -> list[str]:
@@ -186,15 +230,25 @@ def _raw_header(source: str, name: str) -> list[str]:
     return [line.split(":", 1)[1] for line in unfolded.splitlines() if line.lower().startswith(name.lower() + ":")]
 
 
-def _report(plan: Plan, sent: tuple, settings: Settings, ruleset: RuleSet, source: str, message: Message,
-            anchor: tuple | None = None) -> Report:
+def _report(
+    plan: Plan,
+    sent: tuple,
+    settings: Settings,
+    ruleset: RuleSet,
+    source: str,
+    message: Message,
+    anchor: tuple | None = None,
+) -> Report:
     """The findings that involve the message: they point at it, name it as related, or lie in it.
     `anchor`: where findings about a message that is not in the plan file point instead."""
     pointers = {a.pointer for a in sent}
     findings = []
     for finding in lint_plan(plan, settings, ruleset):
-        if finding.pointer in pointers or any(r.pointer in pointers for r in finding.related) or \
-                (anchor and finding.path == source):
+        if (
+            finding.pointer in pointers
+            or any(r.pointer in pointers for r in finding.related)
+            or (anchor and finding.path == source)
+        ):
             findings.append(_relocate(finding, pointers, plan.path, anchor) if anchor else finding)
     findings.sort(key=Finding.sort_key)
     ran = tuple(ruleset.rules[r] for r in settings.rules)
@@ -223,7 +277,8 @@ def _relocate(finding: Finding, pointers: set[str], plan_path: str, anchor: tupl
     path, line, column, end_column = anchor
     related = tuple(
         replace(r, path=path, line=line, column=column, end_line=line, end_column=end_column)
-        if r.pointer in pointers and r.path == plan_path else r
+        if r.pointer in pointers and r.path == plan_path
+        else r
         for r in finding.related
     )
     if finding.pointer in pointers and finding.path == plan_path:

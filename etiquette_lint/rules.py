@@ -76,8 +76,12 @@ def load_rule_file(file: Path, *, validate: bool = True) -> Rule:
     try:
         document = load_document(text, str(file))
     except Exception as exc:  # InputError from the YAML reader: re-raise as a rule error
-        raise RuleError(getattr(exc, "message", str(exc)), path=str(file),
-                        line=getattr(exc, "line", None), column=getattr(exc, "column", None)) from None
+        raise RuleError(
+            getattr(exc, "message", str(exc)),
+            path=str(file),
+            line=getattr(exc, "line", None),
+            column=getattr(exc, "column", None),
+        ) from None
     data = document.data
     errors = list(_validator().iter_errors(data)) if validate else []
     if not validate and not isinstance(data, dict):
@@ -89,8 +93,13 @@ def load_rule_file(file: Path, *, validate: bool = True) -> Rule:
         raise RuleError(f"{error.message}", path=str(file), line=span.line, column=span.column, pointer=pointer or "/")
     if data["id"] != file.stem:
         span = document.span("/id")
-        raise RuleError(f"rule id {data['id']!r} differs from the file name {file.stem!r}; expected them equal",
-                        path=str(file), line=span.line, column=span.column, pointer="/id")
+        raise RuleError(
+            f"rule id {data['id']!r} differs from the file name {file.stem!r}; expected them equal",
+            path=str(file),
+            line=span.line,
+            column=span.column,
+            pointer="/id",
+        )
     match = tuple(data["match"])
     aliases = [p.get("as") or p["fact"] for p in match if "fact" in p]
     rule = Rule(
@@ -132,7 +141,9 @@ def _load_rules(extra_folders: tuple[str, ...]) -> RuleSet:
     rules: dict[str, Rule] = {}
     for folder in folders:
         if not folder.is_dir():
-            raise RuleError("is not a folder of rule files; expected a folder holding <rule-id>.yaml files", path=str(folder))
+            raise RuleError(
+                "is not a folder of rule files; expected a folder holding <rule-id>.yaml files", path=str(folder)
+            )
         for file in sorted(folder.glob("*.yaml")):
             rule = load_rule_file(file, validate=folder != builtin)
             rules[rule.id] = rule

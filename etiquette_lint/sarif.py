@@ -73,16 +73,18 @@ def _descriptor(rule) -> dict:
     name = "".join(part.capitalize() for part in rule.id.split("-"))
     if name.lower() != rule.id.lower():  # SARIF: a name equal to the id is left out
         out["name"] = name
-    out.update({
-        "shortDescription": {"text": " ".join(rule.summary.split())},
-        "fullDescription": {"text": rationale},
-        "defaultConfiguration": {"level": LEVELS[rule.severity]},
-        "help": {
-            "text": f"{rationale}\n\nFix: {fix}",
-            "markdown": f"**Why:** {rationale}\n\n**Fix:** {fix}\n\nMore: `etiquette-lint explain {rule.id}`",
-        },
-        "properties": {"tags": ["etiquette", "follow-up"]},
-    })
+    out.update(
+        {
+            "shortDescription": {"text": " ".join(rule.summary.split())},
+            "fullDescription": {"text": rationale},
+            "defaultConfiguration": {"level": LEVELS[rule.severity]},
+            "help": {
+                "text": f"{rationale}\n\nFix: {fix}",
+                "markdown": f"**Why:** {rationale}\n\n**Fix:** {fix}\n\nMore: `etiquette-lint explain {rule.id}`",
+            },
+            "properties": {"tags": ["etiquette", "follow-up"]},
+        }
+    )
     if not rule.enabled:
         out["defaultConfiguration"]["enabled"] = False
     return out
@@ -125,13 +127,18 @@ def _result(finding: Finding, rule_index: int, root: Path, seen: dict[str, int])
     if finding.related:
         links = []
         for number, other in enumerate(finding.related, start=1):
-            entry = {"id": number, **_location(other.path, other.line, other.column, other.end_line, other.end_column, root)}
+            entry = {
+                "id": number,
+                **_location(other.path, other.line, other.column, other.end_line, other.end_column, root),
+            }
             entry["message"] = {"text": other.message or "related"}
             related.append(entry)
             links.append(f"[{_escape(other.message or 'related')}]({number})")
         text = f"{_escape(finding.message)} See {', '.join(links)}."
     uri = location["physicalLocation"]["artifactLocation"]["uri"]
-    digest = hashlib.sha256("\0".join((finding.rule, uri, finding.pointer, finding.message)).encode("utf-8")).hexdigest()[:32]
+    digest = hashlib.sha256(
+        "\0".join((finding.rule, uri, finding.pointer, finding.message)).encode("utf-8")
+    ).hexdigest()[:32]
     seen[digest] = seen.get(digest, 0) + 1
     result = {
         "ruleId": finding.rule,

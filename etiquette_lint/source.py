@@ -105,8 +105,7 @@ def load_document(text: str, path: str) -> Document:
     """Parse `text` (YAML or JSON) into a Document; raise InputError naming the place."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
         raise InputError(
-            f"file is too large: {len(text.encode('utf-8', 'surrogatepass'))} bytes, "
-            f"expected at most {MAX_FILE_BYTES}",
+            f"file is too large: {len(text.encode('utf-8', 'surrogatepass'))} bytes, expected at most {MAX_FILE_BYTES}",
             path=path,
         )
     try:
@@ -145,8 +144,7 @@ def _build(node: yaml.Node, pointer: str, spans: dict[str, Span], budget: list[i
     if budget[0] < 0:
         span = _span(node)
         raise InputError(
-            f"the document expands to more than {MAX_NODES} nodes (YAML aliases?); "
-            "expected a plan of ordinary size",
+            f"the document expands to more than {MAX_NODES} nodes (YAML aliases?); expected a plan of ordinary size",
             path=path,
             line=span.line,
             column=span.column,
@@ -170,26 +168,27 @@ def _build(node: yaml.Node, pointer: str, spans: dict[str, Span], budget: list[i
                 span = _span(key_node)
                 raise InputError(
                     "a mapping key must be a plain string",
-                    path=path, line=span.line, column=span.column, pointer=pointer or "/",
+                    path=path,
+                    line=span.line,
+                    column=span.column,
+                    pointer=pointer or "/",
                 )
             key = str(_scalar(key_node))
             if key in out:
                 span = _span(key_node)
                 raise InputError(
                     f"duplicate key {key!r}",
-                    path=path, line=span.line, column=span.column, pointer=pointer or "/",
+                    path=path,
+                    line=span.line,
+                    column=span.column,
+                    pointer=pointer or "/",
                 )
             child = f"{pointer}/{escape_pointer(key)}"
             out[key] = _build(value_node, child, spans, budget, path)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [
-            _build(item, f"{pointer}/{index}", spans, budget, path)
-            for index, item in enumerate(node.value)
-        ]
+        return [_build(item, f"{pointer}/{index}", spans, budget, path) for index, item in enumerate(node.value)]
     return _scalar(node)
-
-
 
 
 def _scalar(node: yaml.ScalarNode):

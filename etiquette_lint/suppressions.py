@@ -47,16 +47,20 @@ UNUSED_SUPPRESSION = Rule(
     report="",
     related=(),
     examples={
-        "bad": [{
-            "description": "The thank-you went out on time, so there is nothing to suppress.",
-            "plan": "actions:\n  # etiquette-lint: ignore[late-thank-you] sent the next morning\n"
-                    "  - {kind: thank_you, channel: email, to: dana, date: 2027-03-02, draft: drafts/dana.md}\n",
-        }],
-        "good": [{
-            "description": "The suppression silences the finding it names.",
-            "plan": "actions:\n  # etiquette-lint: ignore[late-thank-you] she asked me to write after her trip\n"
-                    "  - {kind: thank_you, channel: email, to: dana, date: 2027-03-09, draft: drafts/dana.md}\n",
-        }],
+        "bad": [
+            {
+                "description": "The thank-you went out on time, so there is nothing to suppress.",
+                "plan": "actions:\n  # etiquette-lint: ignore[late-thank-you] sent the next morning\n"
+                "  - {kind: thank_you, channel: email, to: dana, date: 2027-03-02, draft: drafts/dana.md}\n",
+            }
+        ],
+        "good": [
+            {
+                "description": "The suppression silences the finding it names.",
+                "plan": "actions:\n  # etiquette-lint: ignore[late-thank-you] she asked me to write after her trip\n"
+                "  - {kind: thank_you, channel: email, to: dana, date: 2027-03-09, draft: drafts/dana.md}\n",
+            }
+        ],
     },
     path="",
 )
@@ -109,8 +113,18 @@ def plan_suppressions(plan: Plan) -> list[Suppression]:
             span = document.spans.get(finding.pointer)
             return span is not None and span.line in targets
 
-        found.append(Suppression(_ids(match.group(1)), plan.path, number, hash_index + 1, number, len(full) + 1,
-                                 pointers[0] if pointers else "", covers))
+        found.append(
+            Suppression(
+                _ids(match.group(1)),
+                plan.path,
+                number,
+                hash_index + 1,
+                number,
+                len(full) + 1,
+                pointers[0] if pointers else "",
+                covers,
+            )
+        )
     return found
 
 
@@ -130,8 +144,9 @@ def draft_suppressions(plan: Plan) -> list[Suppression]:
             def covers(finding: Finding, path=path, pointers=frozenset(pointers)) -> bool:
                 return finding.path == path or finding.pointer in pointers
 
-            found.append(Suppression(_ids(match.group(1)), path, line, column, end_line, end_column,
-                                     pointers[0], covers))
+            found.append(
+                Suppression(_ids(match.group(1)), path, line, column, end_line, end_column, pointers[0], covers)
+            )
     return found
 
 
@@ -139,8 +154,9 @@ def _position(text: str, offset: int) -> tuple[int, int]:
     return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
 
 
-def apply(plan: Plan, findings: list[Finding], *, ran: Collection[str], known: Collection[str],
-          severity: str | None) -> list[Finding]:
+def apply(
+    plan: Plan, findings: list[Finding], *, ran: Collection[str], known: Collection[str], severity: str | None
+) -> list[Finding]:
     """The findings no suppression covers, plus an `unused-suppression` finding (at `severity`;
     none when it is None) for each suppression naming rules that ran and matched nothing there,
     or ids that are no rules at all. Ids of rules that did not run are not judged."""
@@ -160,8 +176,9 @@ def apply(plan: Plan, findings: list[Finding], *, ran: Collection[str], known: C
     return kept
 
 
-def _unused(suppression: Suppression, plan: Plan, ran: Collection[str], known: Collection[str],
-            severity: str) -> Finding | None:
+def _unused(
+    suppression: Suppression, plan: Plan, ran: Collection[str], known: Collection[str], severity: str
+) -> Finding | None:
     idle = [i for i in suppression.ids if i not in suppression.used and i in ran]
     unknown = [i for i in suppression.ids if i not in known and i != UNUSED_ID]
     if not idle and not unknown:
@@ -176,8 +193,15 @@ def _unused(suppression: Suppression, plan: Plan, ran: Collection[str], known: C
     stale = idle + unknown
     verb = "remove the comment" if len(stale) == len(suppression.ids) else f"remove {', '.join(stale)} from it"
     return Finding(
-        rule=UNUSED_ID, severity=severity, message="; ".join(parts) + f": {verb}.",
-        path=suppression.path, line=suppression.line, column=suppression.column,
-        end_line=suppression.end_line, end_column=suppression.end_column, pointer=suppression.pointer,
-        fix=UNUSED_SUPPRESSION.fix, plan=plan.path,
+        rule=UNUSED_ID,
+        severity=severity,
+        message="; ".join(parts) + f": {verb}.",
+        path=suppression.path,
+        line=suppression.line,
+        column=suppression.column,
+        end_line=suppression.end_line,
+        end_column=suppression.end_column,
+        pointer=suppression.pointer,
+        fix=UNUSED_SUPPRESSION.fix,
+        plan=plan.path,
     )

@@ -132,12 +132,35 @@ def test_stdin_plan(capsys, tmp_path, monkeypatch):
 
 def test_select_ignore_and_extend_select(capsys, tmp_path):
     plan = write_plan(tmp_path)
-    _, out, _ = run(capsys, "check", str(plan), "--today", "2027-03-05", "--format", "json", "--extend-select", "handwritten-note")
+    _, out, _ = run(
+        capsys, "check", str(plan), "--today", "2027-03-05", "--format", "json", "--extend-select", "handwritten-note"
+    )
     assert [f["rule"] for f in json.loads(out)["findings"]] == ["handwritten-note"]
-    _, out, _ = run(capsys, "check", str(plan), "--today", "2027-03-05", "--format", "json", "--select", "handwritten-note,late-thank-you")
+    _, out, _ = run(
+        capsys,
+        "check",
+        str(plan),
+        "--today",
+        "2027-03-05",
+        "--format",
+        "json",
+        "--select",
+        "handwritten-note,late-thank-you",
+    )
     assert [f["rule"] for f in json.loads(out)["findings"]] == ["handwritten-note"]
-    _, out, _ = run(capsys, "check", str(plan), "--today", "2027-03-05", "--format", "json",
-                    "--extend-select", "handwritten-note", "--ignore", "handwritten-note")
+    _, out, _ = run(
+        capsys,
+        "check",
+        str(plan),
+        "--today",
+        "2027-03-05",
+        "--format",
+        "json",
+        "--extend-select",
+        "handwritten-note",
+        "--ignore",
+        "handwritten-note",
+    )
     assert json.loads(out)["findings"] == []
 
 
@@ -150,7 +173,8 @@ def test_unknown_rule_id_in_options_is_a_usage_error(capsys, tmp_path):
 
 def test_configuration_file_found_upward(capsys, tmp_path):
     (tmp_path / ".etiquette-lint.yaml").write_text(
-        "rules:\n  handwritten-note: {enabled: true, severity: error}\n", encoding="utf-8")
+        "rules:\n  handwritten-note: {enabled: true, severity: error}\n", encoding="utf-8"
+    )
     sub = tmp_path / "plans"
     sub.mkdir()
     plan = write_plan(sub)
@@ -162,12 +186,14 @@ def test_configuration_file_found_upward(capsys, tmp_path):
 
 def test_pyproject_configuration_and_parameters(capsys, tmp_path):
     (tmp_path / "pyproject.toml").write_text(
-        '[tool.etiquette-lint.rules.late-thank-you]\nwithin_hours = 72\n', encoding="utf-8")
+        "[tool.etiquette-lint.rules.late-thank-you]\nwithin_hours = 72\n", encoding="utf-8"
+    )
     plan = write_plan(tmp_path, MINIMAL.replace("    date: 2027-03-02\n    text:", "    date: 2027-03-04\n    text:"))
     _, out, _ = run(capsys, "check", str(plan), "--today", "2027-03-05", "--format", "json")
     assert json.loads(out)["findings"] == []
     (tmp_path / "pyproject.toml").write_text(
-        '[tool.etiquette-lint.rules.late-thank-you]\nwithin_hours = 24\n', encoding="utf-8")
+        "[tool.etiquette-lint.rules.late-thank-you]\nwithin_hours = 24\n", encoding="utf-8"
+    )
     _, out, _ = run(capsys, "check", str(plan), "--today", "2027-03-05", "--format", "json")
     assert [f["rule"] for f in json.loads(out)["findings"]] == ["late-thank-you"]
 
@@ -220,7 +246,9 @@ def test_schema_errors_are_all_reported_with_line_and_pointer(capsys, tmp_path):
 
 
 def test_bad_input_leaves_files_untouched(capsys, tmp_path):
-    plan = write_plan(tmp_path, MINIMAL + "  - {kind: follow_up, channel: email, to: nobody, date: 2027-03-09, text: hi}\n")
+    plan = write_plan(
+        tmp_path, MINIMAL + "  - {kind: follow_up, channel: email, to: nobody, date: 2027-03-09, text: hi}\n"
+    )
     before = sorted((p.name, p.read_bytes()) for p in tmp_path.iterdir())
     code, out, err = run(capsys, "check", str(plan))
     assert code == 2
@@ -245,7 +273,10 @@ def test_rules_and_explain(capsys):
 def test_python_dash_m_runs_the_same_cli():
     result = subprocess.run(
         [sys.executable, "-m", "etiquette_lint", "check", str(EXAMPLES / "clean"), "--today", TODAY],
-        capture_output=True, text=True, cwd=ROOT, env={**os.environ, "NO_COLOR": "1"},
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "NO_COLOR": "1"},
     )
     assert result.returncode == 0, result.stderr
     assert "No findings" in result.stdout

@@ -58,10 +58,16 @@ def test_parameters_are_substituted():
         ([{"fact": "action", "as": "a", "where": {"written": "yes"}}], "expected a bool for this field"),
         ([{"fact": "action", "as": "a", "where": {"day": {"lt": "$nope"}}}], "unknown parameter '$nope'"),
         (
-            [{"fact": "action", "as": "a"}, {"fact": "interview", "as": "i", "where": {"any": [{"day": {"lt": {"ref": "a.day"}}}]}}],
+            [
+                {"fact": "action", "as": "a"},
+                {"fact": "interview", "as": "i", "where": {"any": [{"day": {"lt": {"ref": "a.day"}}}]}},
+            ],
             "cannot stand inside `any:`",
         ),
-        ([{"fact": "action", "as": "a"}, {"absent": "company", "where": {"company": {"same": "a.company"}}}], "must name a fact kind asserted before"),
+        (
+            [{"fact": "action", "as": "a"}, {"absent": "company", "where": {"company": {"same": "a.company"}}}],
+            "must name a fact kind asserted before",
+        ),
         ([{"fact": "action", "as": "a", "where": {"day": {"gt": {"ref": "z.day"}}}}], "'z' is not bound"),
         ([{"absent": "phrase", "where": {"list": "pushy"}}], "at least one `fact:` pattern"),
     ],
@@ -92,7 +98,8 @@ def test_a_user_rule_folder_adds_a_rule_without_python(tmp_path):
     folder = tmp_path / "my-rules"
     folder.mkdir()
     write_rule(
-        folder, "follow-up-on-weekend",
+        folder,
+        "follow-up-on-weekend",
         summary="A follow-up is planned for a weekend day number (test rule).",
         message="The follow-up to {a.to_names} is sent by {a.channel}.",
         match=[{"fact": "action", "as": "a", "where": {"kind": "follow_up", "channel": {"in": ["email", "linkedin"]}}}],

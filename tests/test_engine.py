@@ -58,6 +58,7 @@ def test_an_exception_inside_an_action_becomes_an_engine_error(monkeypatch):
     def boom(rule_id):
         def run(c):
             raise RuntimeError("kaboom")
+
         return run
 
     monkeypatch.setattr(engine, "_recorder", boom)

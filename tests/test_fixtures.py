@@ -63,8 +63,15 @@ def test_findings_match_expectations(path: Path):
 
 def _bad_inputs() -> list[Path]:
     folder = FIXTURES / "bad-input"
-    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in (".yaml", ".yml", ".json")
-                  and p.read_bytes().startswith(b"# error:")) if folder.exists() else []
+    return (
+        sorted(
+            p
+            for p in folder.rglob("*")
+            if p.is_file() and p.suffix in (".yaml", ".yml", ".json") and p.read_bytes().startswith(b"# error:")
+        )
+        if folder.exists()
+        else []
+    )
 
 
 @pytest.mark.parametrize("path", _bad_inputs(), ids=lambda p: p.name)

@@ -15,7 +15,9 @@ from etiquette_lint.report import Finding, Report
 from conftest import EXAMPLES, ROOT, plan_today
 
 MESSY = EXAMPLES / "messy" / "acme.plan.yaml"
-COMMAND = re.compile(r"^::(error|warning|notice) (file=[^,]+,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=[a-z-]+)::(.+)$")
+COMMAND = re.compile(
+    r"^::(error|warning|notice) (file=[^,]+,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=[a-z-]+)::(.+)$"
+)
 
 
 def unescape(text: str) -> str:
@@ -38,7 +40,7 @@ def test_one_command_per_finding_with_the_severity_mapped(monkeypatch, capsys):
     assert main(["check", path, "--today", str(plan_today(MESSY)), "--format", "github"]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == len(findings)
-    for finding, line in zip(findings, lines):
+    for finding, line in zip(findings, lines, strict=True):
         match = COMMAND.match(line)
         assert match, line
         kind, props, message = match.groups()
@@ -46,7 +48,11 @@ def test_one_command_per_finding_with_the_severity_mapped(monkeypatch, capsys):
         values = dict(part.split("=", 1) for part in props.split(","))
         assert unescape(values["file"]) == finding["path"]
         assert (int(values["line"]), int(values["col"]), int(values["endLine"]), int(values["endColumn"])) == (
-            finding["line"], finding["column"], finding["end_line"], finding["end_column"])
+            finding["line"],
+            finding["column"],
+            finding["end_line"],
+            finding["end_column"],
+        )
         assert values["title"] == finding["rule"]
         assert unescape(message) == finding["message"]
     assert {line.split(" ", 1)[0] for line in lines} == {"::error", "::warning", "::notice"}
@@ -55,14 +61,19 @@ def test_one_command_per_finding_with_the_severity_mapped(monkeypatch, capsys):
 def test_awkward_characters_cannot_break_out_of_the_command():
     finding = Finding("pushy-language", "warning", "a, b: 100%\nnext line", "dir,x/a:b.md", 3, 4, 3, 9, "/actions/0")
     out = to_github(Report((finding,)))
-    assert out == ("::warning file=dir%2Cx/a%3Ab.md,line=3,col=4,endLine=3,endColumn=9,title=pushy-language"
-                   "::a, b: 100%25%0Anext line\n")
+    assert out == (
+        "::warning file=dir%2Cx/a%3Ab.md,line=3,col=4,endLine=3,endColumn=9,title=pushy-language"
+        "::a, b: 100%25%0Anext line\n"
+    )
 
 
 def test_input_errors_are_annotated_too():
-    error = InputError("'fax' is not one of email, call", path="p.plan.yaml", line=14, column=7, pointer="/actions/2/channel")
+    error = InputError(
+        "'fax' is not one of email, call", path="p.plan.yaml", line=14, column=7, pointer="/actions/2/channel"
+    )
     assert to_github(Report((), (error,))) == (
-        "::error file=p.plan.yaml,line=14,col=7,title=etiquette-lint::/actions/2/channel: 'fax' is not one of email, call\n")
+        "::error file=p.plan.yaml,line=14,col=7,title=etiquette-lint::/actions/2/channel: 'fax' is not one of email, call\n"
+    )
 
 
 def test_the_sample_workflow_uploads_the_sarif_report():
@@ -75,5 +86,6 @@ def test_the_sample_workflow_uploads_the_sarif_report():
     assert upload["with"]["sarif_file"] == produce.group(1)
     assert upload.get("if") == "always()"  # findings (exit 1) must still be uploaded
     assert "security-events" in str(workflow.get("permissions", "")) + str(
-        [job.get("permissions") for job in workflow["jobs"].values()])
+        [job.get("permissions") for job in workflow["jobs"].values()]
+    )
     assert "--format github" in runs

@@ -35,12 +35,12 @@ CLEAN = (
 
 # A follow-up to Rhonda the day after the call: email-and-call, an error.
 BLOCKED = (
-    "From: Jordan Castillo <jordan@mail.example>\n"
-    "To: Rhonda Feld <rhonda.feld@acme-medical.example>\n"
-    "Subject: Following up\n"
-    "Date: Sat, 14 Nov 2026 09:00:00 -0600\n\n"
-    "Hi Rhonda,\n\nJust checking in again. Did you get my last email?\n\nJordan\n"
-).encode("utf-8")
+    b"From: Jordan Castillo <jordan@mail.example>\n"
+    b"To: Rhonda Feld <rhonda.feld@acme-medical.example>\n"
+    b"Subject: Following up\n"
+    b"Date: Sat, 14 Nov 2026 09:00:00 -0600\n\n"
+    b"Hi Rhonda,\n\nJust checking in again. Did you get my last email?\n\nJordan\n"
+)
 
 PERSONAL = b"From: Jordan <jordan@mail.example>\nTo: Mom <mom@family.example>\nSubject: Sunday\n\nSee you at 6!\n"
 
@@ -56,9 +56,7 @@ def sendmail(tmp_path) -> Path:
     """A stand-in sendmail: records its arguments and the exact bytes it receives."""
     script = tmp_path / "fake-sendmail"
     script.write_text(
-        "#!/bin/sh\n"
-        f"printf '%s\\n' \"$@\" > '{tmp_path}/received.args'\n"
-        f"cat > '{tmp_path}/received.eml'\n"
+        f"#!/bin/sh\nprintf '%s\\n' \"$@\" > '{tmp_path}/received.args'\ncat > '{tmp_path}/received.eml'\n"
     )
     script.chmod(0o755)
     return script
@@ -66,16 +64,37 @@ def sendmail(tmp_path) -> Path:
 
 def wrap(args: list[str], message: bytes, cwd: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "ETIQUETTE_LINT": LINT}
-    return subprocess.run(["sh", str(HOOKS / "sendmail-presend"), *args], input=message, capture_output=True,
-                          cwd=cwd, env=env, timeout=120)
+    return subprocess.run(
+        ["sh", str(HOOKS / "sendmail-presend"), *args],
+        input=message,
+        capture_output=True,
+        cwd=cwd,
+        env=env,
+        timeout=120,
+    )
 
 
 def test_the_wrapper_passes_a_clean_message_on_byte_for_byte(plan, sendmail, tmp_path):
-    args = ["--plan", str(plan), "--today", TODAY, str(sendmail), "-oem", "-oi", "--", "alan.mercer@brightline-ortho.example"]
+    args = [
+        "--plan",
+        str(plan),
+        "--today",
+        TODAY,
+        str(sendmail),
+        "-oem",
+        "-oi",
+        "--",
+        "alan.mercer@brightline-ortho.example",
+    ]
     result = wrap(args, CLEAN, tmp_path)
     assert result.returncode == 0, result.stderr.decode()
     assert (tmp_path / "received.eml").read_bytes() == CLEAN
-    assert (tmp_path / "received.args").read_text().splitlines() == ["-oem", "-oi", "--", "alan.mercer@brightline-ortho.example"]
+    assert (tmp_path / "received.args").read_text().splitlines() == [
+        "-oem",
+        "-oi",
+        "--",
+        "alan.mercer@brightline-ortho.example",
+    ]
 
 
 def test_the_wrapper_holds_back_a_message_with_findings(plan, sendmail, tmp_path):
@@ -132,7 +151,9 @@ def _git_send_email() -> bool:
     return probe.returncode == 0
 
 
-@pytest.mark.skipif(not _git_send_email(), reason="`git send-email` is not installed (Debian/Ubuntu: apt-get install git-email)")
+@pytest.mark.skipif(
+    not _git_send_email(), reason="`git send-email` is not installed (Debian/Ubuntu: apt-get install git-email)"
+)
 def test_the_git_send_email_hook_stops_a_message_with_findings(plan, sendmail, tmp_path):
     repo = tmp_path / "repo"
     repo.mkdir()
@@ -147,9 +168,20 @@ def test_the_git_send_email_hook_stops_a_message_with_findings(plan, sendmail, t
 
     def send(name: str, message: bytes) -> subprocess.CompletedProcess:
         (repo / name).write_bytes(message)
-        return subprocess.run(git + ["send-email", "--confirm=never", f"--smtp-server={sendmail}",
-                                     "--from=Jordan Castillo <jordan@mail.example>", name],
-                              cwd=repo, capture_output=True, env=env, timeout=120)
+        return subprocess.run(
+            git
+            + [
+                "send-email",
+                "--confirm=never",
+                f"--smtp-server={sendmail}",
+                "--from=Jordan Castillo <jordan@mail.example>",
+                name,
+            ],
+            cwd=repo,
+            capture_output=True,
+            env=env,
+            timeout=120,
+        )
 
     blocked = send("chase.eml", BLOCKED)
     assert blocked.returncode != 0
@@ -221,9 +253,19 @@ def pre_commit_home(tmp_path_factory) -> Path:
 def try_repo(hook_repo: Path, home: Path, plans: Path, *extra: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PRE_COMMIT_HOME": str(home), "NO_COLOR": "1", "PRE_COMMIT_COLOR": "never"}
     env.pop("VIRTUAL_ENV", None)
-    result = subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), "etiquette-lint", *extra],
-                            cwd=plans, capture_output=True, text=True, env=env, timeout=900)
-    network = ("NewConnectionError", "Temporary failure in name resolution", "No matching distribution found for hatchling")
+    result = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), "etiquette-lint", *extra],
+        cwd=plans,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=900,
+    )
+    network = (
+        "NewConnectionError",
+        "Temporary failure in name resolution",
+        "No matching distribution found for hatchling",
+    )
     if result.returncode != 0 and any(marker in result.stdout + result.stderr for marker in network):
         pytest.skip("pre-commit could not install the hook's environment: the package registry is unreachable")
     return result
@@ -249,7 +291,9 @@ def test_pre_commit_fails_on_a_plan_with_errors(hook_repo, pre_commit_home, tmp_
 
 
 def test_pre_commit_passes_a_clean_plan_and_skips_unrelated_files(hook_repo, pre_commit_home, tmp_path):
-    repo = plans_repo(tmp_path / "plans", {"harbor.plan.yaml": CLEAN_PLAN, "drafts/dana.md": CLEAN_DRAFT, "notes.py": "x = 1\n"})
+    repo = plans_repo(
+        tmp_path / "plans", {"harbor.plan.yaml": CLEAN_PLAN, "drafts/dana.md": CLEAN_DRAFT, "notes.py": "x = 1\n"}
+    )
     result = try_repo(hook_repo, pre_commit_home, repo, "--all-files")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Passed" in result.stdout
@@ -271,10 +315,17 @@ def test_mutt_sends_through_the_wrapper_and_is_refused_on_findings(plan, sendmai
     env = {**os.environ, "ETIQUETTE_LINT": LINT, "HOME": str(tmp_path)}
 
     def mutt(to: str, subject: str, body: str) -> subprocess.CompletedProcess:
-        return subprocess.run(["mutt", "-n", "-F", str(muttrc), "-s", subject, to], input=body.encode(),
-                              capture_output=True, env=env, timeout=120)
+        return subprocess.run(
+            ["mutt", "-n", "-F", str(muttrc), "-s", subject, to],
+            input=body.encode(),
+            capture_output=True,
+            env=env,
+            timeout=120,
+        )
 
-    refused = mutt("rhonda.feld@acme-medical.example", "Following up", "Hi Rhonda,\n\nJust checking in again.\n\nJordan\n")
+    refused = mutt(
+        "rhonda.feld@acme-medical.example", "Following up", "Hi Rhonda,\n\nJust checking in again.\n\nJordan\n"
+    )
     assert refused.returncode != 0 and not (tmp_path / "received.eml").exists()
     assert b"pushy-language" in refused.stdout + refused.stderr
     sent = mutt("mom@family.example", "Sunday", "See you at 6!\n")

@@ -25,8 +25,11 @@ from etiquette_lint.cli import main  # noqa: E402
 from conftest import EXAMPLES, ROOT  # noqa: E402
 
 TODAY = "2026-11-26"
-SEVERITY = {"error": lsp.DiagnosticSeverity.Error, "warning": lsp.DiagnosticSeverity.Warning,
-            "info": lsp.DiagnosticSeverity.Information}
+SEVERITY = {
+    "error": lsp.DiagnosticSeverity.Error,
+    "warning": lsp.DiagnosticSeverity.Warning,
+    "info": lsp.DiagnosticSeverity.Information,
+}
 
 
 @pytest.fixture
@@ -37,12 +40,14 @@ def workspace(tmp_path) -> Path:
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "etiquette_lint", "lsp"]))
 async def client(lsp_client: LanguageClient, workspace: Path):
-    await lsp_client.initialize_session(lsp.InitializeParams(
-        capabilities=client_capabilities("visual-studio-code"),
-        root_uri=from_fs_path(str(workspace)),
-        workspace_folders=[lsp.WorkspaceFolder(uri=from_fs_path(str(workspace)), name="plans")],
-        initialization_options={"today": TODAY},
-    ))
+    await lsp_client.initialize_session(
+        lsp.InitializeParams(
+            capabilities=client_capabilities("visual-studio-code"),
+            root_uri=from_fs_path(str(workspace)),
+            workspace_folders=[lsp.WorkspaceFolder(uri=from_fs_path(str(workspace)), name="plans")],
+            initialization_options={"today": TODAY},
+        )
+    )
     yield
     await lsp_client.shutdown_session()
 
@@ -52,16 +57,28 @@ def uri(path: Path) -> str:
 
 
 def open_doc(client: LanguageClient, path: Path, text: str | None = None, version: int = 1) -> None:
-    language = {".yaml": "yaml", ".md": "markdown", ".eml": "plaintext", ".txt": "plaintext"}.get(path.suffix, "plaintext")
-    client.text_document_did_open(lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(
-        uri=uri(path), language_id=language, version=version,
-        text=path.read_text(encoding="utf-8") if text is None else text)))
+    language = {".yaml": "yaml", ".md": "markdown", ".eml": "plaintext", ".txt": "plaintext"}.get(
+        path.suffix, "plaintext"
+    )
+    client.text_document_did_open(
+        lsp.DidOpenTextDocumentParams(
+            lsp.TextDocumentItem(
+                uri=uri(path),
+                language_id=language,
+                version=version,
+                text=path.read_text(encoding="utf-8") if text is None else text,
+            )
+        )
+    )
 
 
 def change_doc(client: LanguageClient, path: Path, text: str, version: int) -> None:
-    client.text_document_did_change(lsp.DidChangeTextDocumentParams(
-        text_document=lsp.VersionedTextDocumentIdentifier(uri=uri(path), version=version),
-        content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=text)]))
+    client.text_document_did_change(
+        lsp.DidChangeTextDocumentParams(
+            text_document=lsp.VersionedTextDocumentIdentifier(uri=uri(path), version=version),
+            content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=text)],
+        )
+    )
 
 
 async def wait_for(client: LanguageClient, path: Path, until=lambda diagnostics: True, timeout: float = 15.0) -> list:
@@ -95,23 +112,28 @@ async def test_opening_a_plan_publishes_its_findings_with_exact_ranges(client: L
         assert (d.range.end.line, d.range.end.character) == (finding.end_line - 1, finding.end_column - 1)
     call = next(d for d in diagnostics if d.code == "email-and-call")
     assert call.related_information and call.related_information[0].location.uri == uri(plan)
-    assert call.related_information[0].location.range.start.line == next(
-        f for f in in_plan if f.rule == "email-and-call").related[0].line - 1
+    assert (
+        call.related_information[0].location.range.start.line
+        == next(f for f in in_plan if f.rule == "email-and-call").related[0].line - 1
+    )
     # Findings inside drafts are published in the drafts' own documents, though they are not open.
     draft = workspace / "messy" / "drafts" / "tom-thanks.txt"
     placeholder = next(d for d in await wait_for(client, draft) if d.code == "unfilled-placeholder")
     text = draft.read_text(encoding="utf-8").splitlines()[placeholder.range.start.line]
-    assert text[placeholder.range.start.character:placeholder.range.end.character] == "[specific topic]"
+    assert text[placeholder.range.start.character : placeholder.range.end.character] == "[specific topic]"
 
 
 @pytest.mark.asyncio
 async def test_ranges_are_in_the_clients_utf16_units(client: LanguageClient, workspace: Path):
     draft = workspace / "messy" / "drafts" / "tom-thanks.txt"
-    text = draft.read_text(encoding="utf-8").replace("I especially enjoyed", "\U0001F389 I especially enjoyed")
+    text = draft.read_text(encoding="utf-8").replace("I especially enjoyed", "\U0001f389 I especially enjoyed")
     draft.write_text(text, encoding="utf-8")
     open_doc(client, workspace / "messy" / "acme.plan.yaml")
-    placeholder = next(d for d in await wait_for(client, draft, lambda d: "unfilled-placeholder" in rules(d))
-                       if d.code == "unfilled-placeholder")
+    placeholder = next(
+        d
+        for d in await wait_for(client, draft, lambda d: "unfilled-placeholder" in rules(d))
+        if d.code == "unfilled-placeholder"
+    )
     line = text.splitlines()[placeholder.range.start.line]
     code_points = line.index("[specific topic]")
     assert placeholder.range.start.character == code_points + 1  # the emoji is two UTF-16 units
@@ -129,9 +151,18 @@ async def test_unsaved_edits_to_a_draft_relint_the_plan_that_uses_it(client: Lan
     change_doc(client, draft, fixed, 2)
     await wait_for(client, draft, lambda d: "unfilled-placeholder" not in rules(d))
     # The plan's own diagnostics follow the unsaved draft too (tom's thank-you is no longer generic).
-    node = plan.read_text(encoding="utf-8").splitlines().index(
-        next(line for line in plan.read_text(encoding="utf-8").splitlines() if line.startswith("  - id: thanks-tom")))
-    await wait_for(client, plan, lambda d: not any(x.code == "generic-message" and x.range.start.line == node for x in d))
+    node = (
+        plan.read_text(encoding="utf-8")
+        .splitlines()
+        .index(
+            next(
+                line for line in plan.read_text(encoding="utf-8").splitlines() if line.startswith("  - id: thanks-tom")
+            )
+        )
+    )
+    await wait_for(
+        client, plan, lambda d: not any(x.code == "generic-message" and x.range.start.line == node for x in d)
+    )
     on_disk = lint_path(plan, today=date.fromisoformat(TODAY)).findings
     assert "unfilled-placeholder" in {f.rule for f in on_disk}  # the file itself still has it
 
@@ -200,9 +231,13 @@ async def test_a_code_action_inserts_a_suppression_comment(client: LanguageClien
     open_doc(client, plan)
     diagnostics = await wait_for(client, plan, lambda d: "email-and-call" in rules(d))
     call = next(d for d in diagnostics if d.code == "email-and-call")
-    actions = await client.text_document_code_action_async(lsp.CodeActionParams(
-        text_document=lsp.TextDocumentIdentifier(uri(plan)), range=call.range,
-        context=lsp.CodeActionContext(diagnostics=[call])))
+    actions = await client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            text_document=lsp.TextDocumentIdentifier(uri(plan)),
+            range=call.range,
+            context=lsp.CodeActionContext(diagnostics=[call]),
+        )
+    )
     assert [a.title for a in actions] == ["Suppress email-and-call here (etiquette-lint)"]
     assert actions[0].kind == lsp.CodeActionKind.QuickFix
     text = await _apply(client, plan, text, actions[0], 2)
@@ -212,12 +247,18 @@ async def test_a_code_action_inserts_a_suppression_comment(client: LanguageClien
     assert "unused-suppression" not in rules(diagnostics)
     # A second rule on the same node joins the same comment.
     soon = next(d for d in diagnostics if d.code == "follow-up-too-soon" and d.range.start.line == node)
-    actions = await client.text_document_code_action_async(lsp.CodeActionParams(
-        text_document=lsp.TextDocumentIdentifier(uri(plan)), range=soon.range,
-        context=lsp.CodeActionContext(diagnostics=[soon])))
+    actions = await client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            text_document=lsp.TextDocumentIdentifier(uri(plan)),
+            range=soon.range,
+            context=lsp.CodeActionContext(diagnostics=[soon]),
+        )
+    )
     text = await _apply(client, plan, text, actions[0], 3)
     assert text.splitlines()[node - 1] == "  # etiquette-lint: ignore[email-and-call, follow-up-too-soon]"
-    await wait_for(client, plan, lambda d: not any(x.code == "follow-up-too-soon" and x.range.start.line == node for x in d))
+    await wait_for(
+        client, plan, lambda d: not any(x.code == "follow-up-too-soon" and x.range.start.line == node for x in d)
+    )
 
 
 @pytest.mark.asyncio
@@ -229,9 +270,13 @@ async def test_a_code_action_in_a_draft_suppresses_the_rule_for_that_message(cli
     open_doc(client, draft)
     diagnostics = await wait_for(client, draft, lambda d: "pushy-language" in rules(d))
     pushy = next(d for d in diagnostics if d.code == "pushy-language")
-    actions = await client.text_document_code_action_async(lsp.CodeActionParams(
-        text_document=lsp.TextDocumentIdentifier(uri(draft)), range=pushy.range,
-        context=lsp.CodeActionContext(diagnostics=[pushy])))
+    actions = await client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            text_document=lsp.TextDocumentIdentifier(uri(draft)),
+            range=pushy.range,
+            context=lsp.CodeActionContext(diagnostics=[pushy]),
+        )
+    )
     text = await _apply(client, draft, text, actions[0], 2)
     assert text.splitlines()[0] == "<!-- etiquette-lint: ignore[pushy-language] -->"
     await wait_for(client, draft, lambda d: "pushy-language" not in rules(d))
@@ -240,7 +285,9 @@ async def test_a_code_action_in_a_draft_suppresses_the_rule_for_that_message(cli
 @pytest.mark.asyncio
 async def test_an_unused_suppression_is_shown_as_unnecessary(client: LanguageClient, workspace: Path):
     plan = workspace / "messy" / "acme.plan.yaml"
-    text = plan.read_text(encoding="utf-8").replace("  - id: thanks-greg ", "  - id: thanks-greg  # etiquette-lint: ignore[ultimatum]\n  #", 1)
+    text = plan.read_text(encoding="utf-8").replace(
+        "  - id: thanks-greg ", "  - id: thanks-greg  # etiquette-lint: ignore[ultimatum]\n  #", 1
+    )
     open_doc(client, plan, text)
     diagnostics = await wait_for(client, plan, lambda d: "unused-suppression" in rules(d))
     unused = next(d for d in diagnostics if d.code == "unused-suppression")
@@ -270,7 +317,14 @@ def test_schema_rejects_an_unknown_name(capsys):
 
 def test_the_editor_docs_cover_each_editor_and_the_schema():
     docs = (ROOT / "docs" / "editors.md").read_text(encoding="utf-8")
-    for needle in ("VS Code", "Neovim", "Helix", "etiquette-lint lsp", "yaml-language-server", "etiquette-lint schema plan"):
+    for needle in (
+        "VS Code",
+        "Neovim",
+        "Helix",
+        "etiquette-lint lsp",
+        "yaml-language-server",
+        "etiquette-lint schema plan",
+    ):
         assert needle in docs, needle
 
 
@@ -280,9 +334,13 @@ async def test_a_file_no_plan_reads_gets_no_diagnostics_and_wakes_no_plan(client
     notes.write_text("Call Rhonda? No: one email, then wait.\n", encoding="utf-8")
     open_doc(client, notes)
     # A request after the notification: when it is answered, the server has handled the opening.
-    assert not await client.text_document_code_action_async(lsp.CodeActionParams(
-        text_document=lsp.TextDocumentIdentifier(uri(notes)), range=lsp.Range(lsp.Position(0, 0), lsp.Position(0, 1)),
-        context=lsp.CodeActionContext(diagnostics=[])))
+    assert not await client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            text_document=lsp.TextDocumentIdentifier(uri(notes)),
+            range=lsp.Range(lsp.Position(0, 0), lsp.Position(0, 1)),
+            context=lsp.CodeActionContext(diagnostics=[]),
+        )
+    )
     assert not client.diagnostics.get(uri(workspace / "messy" / "acme.plan.yaml"))
     assert not client.diagnostics.get(uri(notes))
     draft = workspace / "messy" / "drafts" / "tom-thanks.txt"

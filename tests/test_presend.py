@@ -74,8 +74,14 @@ def test_an_email_is_checked_against_the_plans_history(plan, tmp_path, capsys):
     rules = {f["rule"] for f in found}
     # The recipient comes from the To: header; Rhonda was contacted before, so it is a follow-up,
     # one day after the call, before the decision date, the fourth unanswered follow-up.
-    assert {"email-and-call", "follow-up-too-soon", "early-status-check", "too-many-follow-ups",
-            "no-permission-to-decline", "pushy-language"} <= rules
+    assert {
+        "email-and-call",
+        "follow-up-too-soon",
+        "early-status-check",
+        "too-many-follow-ups",
+        "no-permission-to-decline",
+        "pushy-language",
+    } <= rules
     assert status == 1  # email-and-call is an error
     # Only what involves the message: nothing about the other company or the other actions.
     assert all(f["pointer"] == "/actions/9" or f["path"] == str(message) for f in found)
@@ -106,8 +112,9 @@ def test_a_first_contact_is_a_thank_you_and_copied_colleagues_make_it_a_group_on
 def test_a_text_message_with_to_is_compared_with_the_plans_other_drafts(plan, tmp_path, capsys):
     message = tmp_path / "priya.txt"
     message.write_text((plan.parent / "drafts" / "tom-thanks.txt").read_text().replace("Tom", "Priya"))
-    _, found = findings(capsys, "--plan", str(plan), "--to", "priya", "--kind", "thank_you", "--date", "2026-11-05",
-                        str(message))
+    _, found = findings(
+        capsys, "--plan", str(plan), "--to", "priya", "--kind", "thank_you", "--date", "2026-11-05", str(message)
+    )
     copy = next(f for f in found if f["rule"] == "carbon-copy")
     assert copy["path"] == str(message) and "Tom Hadley" in copy["message"]
     assert copy["related"][0]["pointer"] == "/actions/3"
@@ -119,7 +126,9 @@ def test_a_message_that_is_already_a_draft_of_the_plan_is_checked_as_that_action
     _, found = findings(capsys, "--plan", str(plan), str(draft))
     main(["check", str(plan), "--today", TODAY, "--format", "json"])
     everything = json.loads(capsys.readouterr().out)["findings"]
-    involved = [f for f in everything if f["pointer"] == "/actions/6" or any(r["pointer"] == "/actions/6" for r in f["related"])]
+    involved = [
+        f for f in everything if f["pointer"] == "/actions/6" or any(r["pointer"] == "/actions/6" for r in f["related"])
+    ]
     assert found == involved
     assert {"pushy-language", "early-status-check", "email-and-call"} <= {f["rule"] for f in found}
 
@@ -165,15 +174,21 @@ def test_sarif_and_github_formats_work_for_presend(plan, tmp_path, capsys):
     assert status == 1 and out.startswith("::")
 
 
-@pytest.mark.parametrize("args, stdin, expected", [
-    (["--to", "nobody", "MSG"], None, "--to: unknown interviewer id 'nobody'; expected one of alan, greg"),
-    (["MSG.txt"], None, "a text or Markdown message names no recipient; expected --to ID (one of alan"),
-    (["--date", "2026-13-01", "MSG"], None, "--date: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM, got '2026-13-01'"),
-    (["nothere.eml"], None, "nothere.eml: no such file"),
-    (["BAD"], None, "is not UTF-8 text (byte 0xff at offset 5)"),
-    ([], CHASER.replace("rhonda.feld@", "mom@").encode(),
-     "-: the To: address mom@acme-medical.example matches no interviewer's email in"),
-])
+@pytest.mark.parametrize(
+    "args, stdin, expected",
+    [
+        (["--to", "nobody", "MSG"], None, "--to: unknown interviewer id 'nobody'; expected one of alan, greg"),
+        (["MSG.txt"], None, "a text or Markdown message names no recipient; expected --to ID (one of alan"),
+        (["--date", "2026-13-01", "MSG"], None, "--date: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM, got '2026-13-01'"),
+        (["nothere.eml"], None, "nothere.eml: no such file"),
+        (["BAD"], None, "is not UTF-8 text (byte 0xff at offset 5)"),
+        (
+            [],
+            CHASER.replace("rhonda.feld@", "mom@").encode(),
+            "-: the To: address mom@acme-medical.example matches no interviewer's email in",
+        ),
+    ],
+)
 def test_bad_input_exits_2_with_one_clear_line(plan, tmp_path, capsys, monkeypatch, args, stdin, expected):
     (tmp_path / "m.eml").write_text(CHASER)
     (tmp_path / "m.txt").write_text("Dear Rhonda,\n\nThanks!\n")
@@ -199,7 +214,9 @@ def test_a_bad_plan_is_an_input_error(tmp_path, capsys):
 
 def test_mail_to_someone_outside_the_plan_can_be_let_through(plan, capsys, monkeypatch):
     other = CHASER.replace("rhonda.feld@", "mom@").encode()
-    status, out, err = run(capsys, "--plan", str(plan), "--skip-unknown-recipients", stdin=other, monkeypatch=monkeypatch)
+    status, out, err = run(
+        capsys, "--plan", str(plan), "--skip-unknown-recipients", stdin=other, monkeypatch=monkeypatch
+    )
     assert (status, out) == (0, "")
     assert "not checked" in err
 
@@ -220,7 +237,11 @@ def test_the_date_comes_from_the_option_then_the_header_then_today(plan, tmp_pat
 def test_python_dash_m_presend_reads_standard_input(plan):
     import subprocess
 
-    result = subprocess.run([sys.executable, "-m", "etiquette_lint", "presend", "--plan", str(plan), "--today", TODAY],
-                            input=CHASER.encode(), capture_output=True, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "etiquette_lint", "presend", "--plan", str(plan), "--today", TODAY],
+        input=CHASER.encode(),
+        capture_output=True,
+        cwd=ROOT,
+    )
     assert result.returncode == 1, result.stderr
     assert b"email-and-call" in result.stdout

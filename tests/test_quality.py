@@ -42,8 +42,11 @@ def test_corpus_is_there(measurement):
 def test_rule_meets_the_floors(measurement, rule):
     score = measurement.scores()[rule]
     assert score.tp + score.fn > 0, f"{rule}: the corpus holds no case where it must fire"
-    wrong = [f"{j.case} ({'missed' if j.expected else 'false alarm'}: {', '.join(j.triggers) or '-'})"
-             for j in measurement.misjudged() if j.rule == rule]
+    wrong = [
+        f"{j.case} ({'missed' if j.expected else 'false alarm'}: {', '.join(j.triggers) or '-'})"
+        for j in measurement.misjudged()
+        if j.rule == rule
+    ]
     assert score.precision >= PRECISION_FLOOR and score.recall >= RECALL_FLOOR, (
         f"{rule}: precision {score.precision:.3f} (floor {PRECISION_FLOOR}), recall {score.recall:.3f} "
         f"(floor {RECALL_FLOOR}); misjudged: {wrong}"
@@ -59,8 +62,11 @@ def test_measurement_is_deterministic(measurement):
 
 def test_every_text_finding_quotes_words_in_its_draft(measurement):
     """Phrase findings point at the words that triggered them, inside the draft file."""
-    quoted = [j for j in measurement.judgements
-              if j.got and j.rule not in ("generic-message", "no-permission-to-decline", "timeline-not-shared", "carbon-copy")]
+    quoted = [
+        j
+        for j in measurement.judgements
+        if j.got and j.rule not in ("generic-message", "no-permission-to-decline", "timeline-not-shared", "carbon-copy")
+    ]
     assert quoted
     for j in quoted:
         assert all(t.strip() for t in j.triggers), (j.rule, j.case, j.triggers)

@@ -68,7 +68,10 @@ def test_the_driver_lists_every_rule_that_ran_with_its_documentation(messy):
         assert descriptor.get("name", "").lower() != rule.id  # SARIF1001: a name equal to the id is left out
         assert descriptor["shortDescription"]["text"] == rule.summary
         assert descriptor["fullDescription"]["text"] == " ".join(rule.rationale.split())
-        assert descriptor["defaultConfiguration"]["level"] == {"error": "error", "warning": "warning", "info": "note"}[rule.severity]
+        assert (
+            descriptor["defaultConfiguration"]["level"]
+            == {"error": "error", "warning": "warning", "info": "note"}[rule.severity]
+        )
         assert " ".join(rule.fix.split()) in descriptor["help"]["text"]
         assert descriptor["help"]["text"].startswith(" ".join(rule.rationale.split())[:40])
 
@@ -78,18 +81,26 @@ def test_results_carry_rule_level_message_region_and_related_locations(messy):
     run = log["runs"][0]
     rules = run["tool"]["driver"]["rules"]
     assert len(run["results"]) == len(report.findings)
-    for finding, result in zip(report.findings, run["results"]):
+    for finding, result in zip(report.findings, run["results"], strict=True):
         assert result["ruleId"] == finding.rule and rules[result["ruleIndex"]]["id"] == finding.rule
         assert result["level"] == {"error": "error", "warning": "warning", "info": "note"}[finding.severity]
-        assert finding.message.replace("[", "\\[").replace("]", "\\]") in result["message"]["text"] or \
-            finding.message in result["message"]["text"]
+        assert (
+            finding.message.replace("[", "\\[").replace("]", "\\]") in result["message"]["text"]
+            or finding.message in result["message"]["text"]
+        )
         physical = result["locations"][0]["physicalLocation"]
         assert physical["artifactLocation"]["uri"] == Path(finding.path).as_posix()
         assert physical["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
-        assert physical["region"] == {"startLine": finding.line, "startColumn": finding.column,
-                                      "endLine": finding.end_line, "endColumn": finding.end_column}
+        assert physical["region"] == {
+            "startLine": finding.line,
+            "startColumn": finding.column,
+            "endLine": finding.end_line,
+            "endColumn": finding.end_column,
+        }
         assert len(result.get("relatedLocations", [])) == len(finding.related)
-        for number, (related, entry) in enumerate(zip(finding.related, result.get("relatedLocations", [])), start=1):
+        for number, (related, entry) in enumerate(
+            zip(finding.related, result.get("relatedLocations", []), strict=True), start=1
+        ):
             assert entry["id"] == number and entry["message"]["text"] == related.message
             assert entry["physicalLocation"]["region"]["startLine"] == related.line
             assert f"]({number})" in result["message"]["text"]  # linked from the message, as GitHub shows them
@@ -111,15 +122,27 @@ def test_fingerprints_are_unique_and_do_not_depend_on_line_numbers(messy, tmp_pa
     monkeypatch.chdir(tmp_path)
     moved = lint_files(["examples/messy/acme.plan.yaml"], Options(today=plan_today(MESSY)))
     assert not moved.errors and [f.line for f in moved.findings] != [f.line for f in report.findings]
-    moved_prints = [r["partialFingerprints"]["etiquetteLint/v1"] for r in json.loads(to_sarif(moved))["runs"][0]["results"]]
+    moved_prints = [
+        r["partialFingerprints"]["etiquetteLint/v1"] for r in json.loads(to_sarif(moved))["runs"][0]["results"]
+    ]
     assert sorted(moved_prints) == sorted(prints)
 
 
 def test_brackets_in_a_message_with_links_are_escaped():
     from etiquette_lint.report import Finding, Related, Report
 
-    finding = Finding("carbon-copy", "error", 'shares "[specific topic]" with it', "a.md", 1, 1, 1, 5, "/actions/1",
-                      (Related("p.plan.yaml", 3, 5, "/actions/0", "the earlier message"),))
+    finding = Finding(
+        "carbon-copy",
+        "error",
+        'shares "[specific topic]" with it',
+        "a.md",
+        1,
+        1,
+        1,
+        5,
+        "/actions/1",
+        (Related("p.plan.yaml", 3, 5, "/actions/0", "the earlier message"),),
+    )
     log = json.loads(to_sarif(Report((finding,), version="1.0.0"), base="."))
     validate(log)
     text = log["runs"][0]["results"][0]["message"]["text"]
@@ -149,7 +172,9 @@ def test_paths_become_percent_encoded_relative_uris(tmp_path, monkeypatch):
     plan = folder / "x.plan.yaml"
     plan.write_text(
         "version: 1\ncandidate: {name: A}\ninterviews:\n  - id: i\n    company: C\n    date: 2027-03-01\n"
-        "    timing: {asked: true}\n    interviewers:\n      - {id: p, name: P Q}\n", encoding="utf-8")
+        "    timing: {asked: true}\n    interviewers:\n      - {id: p, name: P Q}\n",
+        encoding="utf-8",
+    )
     monkeypatch.chdir(tmp_path)
     report = lint_files(["my plans/Zoë/x.plan.yaml"], Options(today=date(2027, 3, 10)))
     log = json.loads(to_sarif(report))
@@ -157,7 +182,9 @@ def test_paths_become_percent_encoded_relative_uris(tmp_path, monkeypatch):
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]}
     assert uris == {"my%20plans/Zo%C3%AB/x.plan.yaml"}
     elsewhere = json.loads(to_sarif(report, base=tmp_path / "my plans"))
-    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in elsewhere["runs"][0]["results"]} == {"Zo%C3%AB/x.plan.yaml"}
+    assert {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in elsewhere["runs"][0]["results"]
+    } == {"Zo%C3%AB/x.plan.yaml"}
     outside = json.loads(to_sarif(report, base=tmp_path / "other"))
     artifact = outside["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
     assert artifact == {"uri": plan.resolve().as_uri()}
@@ -177,7 +204,18 @@ def test_the_cli_writes_sarif_and_follows_fail_on(tmp_path, monkeypatch, capsys)
 def test_a_clean_run_is_valid_sarif_with_no_results(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(ROOT)
     clean = EXAMPLES / "clean" / "northwind.plan.yaml"
-    main(["check", str(clean.relative_to(ROOT)), "--today", str(plan_today(clean)), "--format", "sarif", "--select", "email-and-call"])
+    main(
+        [
+            "check",
+            str(clean.relative_to(ROOT)),
+            "--today",
+            str(plan_today(clean)),
+            "--format",
+            "sarif",
+            "--select",
+            "email-and-call",
+        ]
+    )
     log = json.loads(capsys.readouterr().out)
     validate(log)
     assert log["runs"][0]["results"] == []

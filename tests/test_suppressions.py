@@ -105,7 +105,7 @@ def test_a_comment_for_another_rule_silences_nothing_and_is_reported(tmp_path):
     unused = next(f for f in report.findings if f.rule == "unused-suppression")
     line = plan.read_text().splitlines()[14]
     assert (unused.severity, unused.path, unused.line) == ("info", str(plan), 15)
-    assert line[unused.column - 1:].startswith("# etiquette-lint: ignore[carbon-copy]")
+    assert line[unused.column - 1 :].startswith("# etiquette-lint: ignore[carbon-copy]")
     assert unused.end_column == len(line) + 1
     assert unused.pointer == "/actions/0"
     assert "carbon-copy" in unused.message and "remove the comment" in unused.message
@@ -161,7 +161,12 @@ def test_an_idle_draft_comment_is_reported_in_the_draft(tmp_path):
     report = lint_path(plan, today=TODAY)
     unused = next(f for f in report.findings if f.rule == "unused-suppression")
     assert unused.path == str(tmp_path / "drafts" / "dana.md")
-    assert (unused.line, unused.column, unused.end_line, unused.end_column) == (1, 4, 1, 4 + len("<!-- etiquette-lint: ignore[ultimatum] -->"))
+    assert (unused.line, unused.column, unused.end_line, unused.end_column) == (
+        1,
+        4,
+        1,
+        4 + len("<!-- etiquette-lint: ignore[ultimatum] -->"),
+    )
     assert unused.pointer == "/actions/0"
 
 
@@ -172,7 +177,9 @@ def test_a_draft_comment_does_not_reach_other_actions(tmp_path):
 
 def test_the_cli_lists_and_explains_unused_suppression(capsys):
     assert main(["rules"]) == 0
-    assert any(line.split()[:3] == ["unused-suppression", "info", "yes"] for line in capsys.readouterr().out.splitlines())
+    assert any(
+        line.split()[:3] == ["unused-suppression", "info", "yes"] for line in capsys.readouterr().out.splitlines()
+    )
     assert main(["rules", "--format", "json"]) == 0
     listed = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
     assert listed["unused-suppression"]["severity"] == "info"

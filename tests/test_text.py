@@ -47,30 +47,36 @@ def test_sentences_split_list_items_and_paragraphs():
 # --- topics ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("topic", "text", "words"), [
-    ("CRM migration", "I enjoyed hearing about migrating the CRM next year.", "migrating the CRM"),
-    ("Q3 roadmap", "The third-quarter roadmap looks ambitious.", "third-quarter roadmap"),
-    ("Q3 planning", "Thanks for walking me through third-quarter planning.", "third-quarter"),
-    ("carrier onboarding", "how your team onboards new carriers", "onboards new carriers"),
-    ("capital improvement plan", "The CIP you showed me was clear.", "CIP"),
-    ("EHR workflow", "the workflow in the electronic health records", "workflow in the electronic health records"),
-    ("visual merchandising", "I liked the visual merch wall.", "visual merch"),
-    ("conduit bending", "The conduit benidng demo was fun.", "conduit benidng"),
-    ("SOC 2 audits", "my SOC2 audit experience", "SOC2 audit"),
-    ("upselling at check-in", "how agents upsell rooms when guests check in", "upsell rooms when guests check"),
-])
+@pytest.mark.parametrize(
+    ("topic", "text", "words"),
+    [
+        ("CRM migration", "I enjoyed hearing about migrating the CRM next year.", "migrating the CRM"),
+        ("Q3 roadmap", "The third-quarter roadmap looks ambitious.", "third-quarter roadmap"),
+        ("Q3 planning", "Thanks for walking me through third-quarter planning.", "third-quarter"),
+        ("carrier onboarding", "how your team onboards new carriers", "onboards new carriers"),
+        ("capital improvement plan", "The CIP you showed me was clear.", "CIP"),
+        ("EHR workflow", "the workflow in the electronic health records", "workflow in the electronic health records"),
+        ("visual merchandising", "I liked the visual merch wall.", "visual merch"),
+        ("conduit bending", "The conduit benidng demo was fun.", "conduit benidng"),
+        ("SOC 2 audits", "my SOC2 audit experience", "SOC2 audit"),
+        ("upselling at check-in", "how agents upsell rooms when guests check in", "upsell rooms when guests check"),
+    ],
+)
 def test_topic_survives_inflection_order_abbreviation_and_case(topic, text, words):
     hit = topic_mention(text, topic, LEXICON)
     assert hit is not None
-    assert text[hit.start:hit.end] == hit.text == words
+    assert text[hit.start : hit.end] == hit.text == words
 
 
-@pytest.mark.parametrize(("topic", "text"), [
-    ("data contracts", "Thank you for your time today and for the tour."),
-    ("loan referrals", "I enjoyed meeting the branch team."),
-    ("patient scheduling", "Thanks for the interview; the process was clear."),  # "process" is too weak
-    ("strategic plan", "I have a plan to visit next week."),  # weak word alone is not the topic
-])
+@pytest.mark.parametrize(
+    ("topic", "text"),
+    [
+        ("data contracts", "Thank you for your time today and for the tour."),
+        ("loan referrals", "I enjoyed meeting the branch team."),
+        ("patient scheduling", "Thanks for the interview; the process was clear."),  # "process" is too weak
+        ("strategic plan", "I have a plan to visit next week."),  # weak word alone is not the topic
+    ],
+)
 def test_topic_near_misses(topic, text):
     assert topic_mention(text, topic, LEXICON) is None
 
@@ -86,8 +92,10 @@ def test_topic_words_must_share_a_sentence():
 def test_phrase_span_is_exact():
     text = "Hi Dana,\nJust checking in again. Did you get my last email?"
     found = find_phrases(text, PHRASES["pushy"])
-    assert [(text[h.start:h.end], h.text) for h in found] == [
-        ("checking in again", "checking in again"), ("Did you get my last email", "Did you get my last email")]
+    assert [(text[h.start : h.end], h.text) for h in found] == [
+        ("checking in again", "checking in again"),
+        ("Did you get my last email", "Did you get my last email"),
+    ]
 
 
 def test_negated_phrase_does_not_count():
@@ -121,51 +129,63 @@ def test_own_timeline_reaches_the_date_and_skips_the_readers():
     assert hits("own-timeline", "I expect to decide soon.") == []  # no date or period
 
 
-@pytest.mark.parametrize("text", [
-    "If you've gone with someone else, just let me know.",
-    "If I'm not the right fit, that's completely fine.",
-    "if u went with someone else thats ok",
-    "If the role has been filled, please feel free to tell me.",
-    "A simple no is fine.",
-    "Either answer helps me: a yes, a no, or a not yet.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If you've gone with someone else, just let me know.",
+        "If I'm not the right fit, that's completely fine.",
+        "if u went with someone else thats ok",
+        "If the role has been filled, please feel free to tell me.",
+        "A simple no is fine.",
+        "Either answer helps me: a yes, a no, or a not yet.",
+    ],
+)
 def test_permission_to_decline_wordings(text):
     assert hits("permission-to-decline", text)
 
 
-@pytest.mark.parametrize("text", [
-    "No worries at all if you need more time with the decision.",
-    "If I don't hear back by Monday, I'll accept the other offer.",
-    "I completely understand that these things take time.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No worries at all if you need more time with the decision.",
+        "If I don't hear back by Monday, I'll accept the other offer.",
+        "I completely understand that these things take time.",
+    ],
+)
 def test_permission_to_decline_near_misses(text):
     assert hits("permission-to-decline", text) == []
 
 
-@pytest.mark.parametrize(("text", "slot"), [
-    ("Hi [Name], thanks!", "[Name]"),
-    ("Dear {{ first_name }},", "{{ first_name }}"),
-    ("I loved <Company>.", "<Company>"),
-    ("I have XX years of experience.", "XX"),
-    ("Dear ______,", "______"),
-    ("We discussed (insert topic).", "(insert topic)"),
-    ("I would love to join the (company name) family.", "(company name)"),
-    ("hey INSERT NAME thanks", "INSERT NAME"),
-])
+@pytest.mark.parametrize(
+    ("text", "slot"),
+    [
+        ("Hi [Name], thanks!", "[Name]"),
+        ("Dear {{ first_name }},", "{{ first_name }}"),
+        ("I loved <Company>.", "<Company>"),
+        ("I have XX years of experience.", "XX"),
+        ("Dear ______,", "______"),
+        ("We discussed (insert topic).", "(insert topic)"),
+        ("I would love to join the (company name) family.", "(company name)"),
+        ("hey INSERT NAME thanks", "INSERT NAME"),
+    ],
+)
 def test_placeholders(text, slot):
     assert hits("placeholder", text) == [slot]
 
 
-@pytest.mark.parametrize("text", [
-    "See [my portfolio][1] when you can.",
-    "Portfolio [PDF, 2 MB]: (link below)",
-    "- [x] references sent",
-    "the XXL jackets",
-    "a 46,XX karyotype",
-    'the worksheets ("___ + 7 = 12") were fun',
-    "Best,\n___\nQuinn",
-    "the macro typed <Tab><Enter>",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "See [my portfolio][1] when you can.",
+        "Portfolio [PDF, 2 MB]: (link below)",
+        "- [x] references sent",
+        "the XXL jackets",
+        "a 46,XX karyotype",
+        'the worksheets ("___ + 7 = 12") were fun',
+        "Best,\n___\nQuinn",
+        "the macro typed <Tab><Enter>",
+    ],
+)
 def test_placeholder_near_misses(text):
     assert hits("placeholder", text) == []
 
@@ -186,10 +206,16 @@ def _shingles(text: str, names: list[str]):
 
 
 def test_similarity_swapped_template_is_a_copy():
-    a = _shingles("Dear Dana, I was impressed by the passion of the team and how Harbor approaches problems. "
-                  "I am confident my background would let me contribute from day one.", ["Dana", "Harbor"])
-    b = _shingles("Dear Omar, I was impressed by the passion of the team and how Harbor approaches problems. "
-                  "I am confident my background would let me contribute from day one.", ["Omar", "Harbor"])
+    a = _shingles(
+        "Dear Dana, I was impressed by the passion of the team and how Harbor approaches problems. "
+        "I am confident my background would let me contribute from day one.",
+        ["Dana", "Harbor"],
+    )
+    b = _shingles(
+        "Dear Omar, I was impressed by the passion of the team and how Harbor approaches problems. "
+        "I am confident my background would let me contribute from day one.",
+        ["Omar", "Harbor"],
+    )
     assert similarity(a, b) == 1.0
 
 
@@ -200,10 +226,16 @@ def test_similarity_light_rewording_counts_half():
 
 
 def test_similarity_ignores_courtesy_lines():
-    a = _shingles("Thank you for your time. Your story about the nightly batch stayed with me. "
-                  "I look forward to hearing from you.", [])
-    b = _shingles("Thank you for your time. The pager load and the on-call split were eye-opening. "
-                  "I look forward to hearing from you.", [])
+    a = _shingles(
+        "Thank you for your time. Your story about the nightly batch stayed with me. "
+        "I look forward to hearing from you.",
+        [],
+    )
+    b = _shingles(
+        "Thank you for your time. The pager load and the on-call split were eye-opening. "
+        "I look forward to hearing from you.",
+        [],
+    )
     assert similarity(a, b) < 0.2
 
 
@@ -232,8 +264,10 @@ actions:
       Hi Dana,
       I still haven't heard back about the role.
 """
-EML = ("From: Jordan Lee <jordan@example.com>\nTo: Dana Whitfield <dana.whitfield@harbor.example>\n"
-       "Subject: Thank you, [Name]\n\nHi Dana,\n\nJust checking in again. Did you get my last email?\n")
+EML = (
+    "From: Jordan Lee <jordan@example.com>\nTo: Dana Whitfield <dana.whitfield@harbor.example>\n"
+    "Subject: Thank you, [Name]\n\nHi Dana,\n\nJust checking in again. Did you get my last email?\n"
+)
 TXT = "Hi Dana,\r\nI have attached a proposal for the night shift.\r\n"
 MD = "# Thanks\n\n<!-- [Name] in a comment is not read -->\nHi **Dana**, here is [my notes](https://x.example) and {{ topic }}.\n"
 
@@ -249,15 +283,17 @@ def test_spans_point_at_the_words_in_each_kind_of_file(tmp_path):
     for f in report.findings:
         lines = (tmp_path / f.path.rsplit("/", 1)[-1]).read_bytes().decode("utf-8").split("\n")
         assert f.line == f.end_line
-        got.append((f.rule, f.path.rsplit("/", 1)[-1], f.line, lines[f.line - 1][f.column - 1:f.end_column - 1]))
-    assert sorted(got) == sorted([
-        ("unfilled-placeholder", "d.eml", 3, "[Name]"),
-        ("pushy-language", "d.eml", 7, "checking in again"),
-        ("pushy-language", "d.eml", 7, "Did you get my last email"),
-        ("solving-their-problem", "d.txt", 2, "I have attached a proposal"),
-        ("unfilled-placeholder", "d.md", 4, "{{ topic }}"),
-        ("pushy-language", "p.plan.yaml", 21, "I still haven't heard back"),
-    ])
+        got.append((f.rule, f.path.rsplit("/", 1)[-1], f.line, lines[f.line - 1][f.column - 1 : f.end_column - 1]))
+    assert sorted(got) == sorted(
+        [
+            ("unfilled-placeholder", "d.eml", 3, "[Name]"),
+            ("pushy-language", "d.eml", 7, "checking in again"),
+            ("pushy-language", "d.eml", 7, "Did you get my last email"),
+            ("solving-their-problem", "d.txt", 2, "I have attached a proposal"),
+            ("unfilled-placeholder", "d.md", 4, "{{ topic }}"),
+            ("pushy-language", "p.plan.yaml", 21, "I still haven't heard back"),
+        ]
+    )
 
 
 def test_finding_message_quotes_the_words(tmp_path):
@@ -265,7 +301,7 @@ def test_finding_message_quotes_the_words(tmp_path):
     report = lint_text(text, base_dir=tmp_path, select=["pushy-language"])
     messages = [f.message for f in report.findings]
     assert any('"did you get my last email"' in m for m in messages)
-    assert any("\"I still haven't heard back\"" in m for m in messages)
+    assert any('"I still haven\'t heard back"' in m for m in messages)
     data = json.loads(json.dumps([f.to_dict() for f in report.findings]))
     assert all(d["end_line"] >= d["line"] for d in data)
 
@@ -276,17 +312,20 @@ def test_hit_is_frozen():
         hit.start = 2  # type: ignore[misc]
 
 
-@pytest.mark.parametrize(("list_name", "text"), [
-    ("solution-pitch", "I would suggest we meet next week."),
-    ("solution-pitch", "I have some ideas about what I'd like to learn."),
-    ("solution-pitch", "Your new scheduling tool cuts wait times by half, which is impressive."),
-    ("pushy", "I haven't seen anything like your dispatch board."),
-    ("pushy", "I didn't hear back from the other company yet, but you are my first choice."),
-    ("pushy", "No reply needed!"),
-    ("ultimatum", "Please confirm by Friday whether 10am works for the second interview."),
-    ("ultimatum", "Let me know by Friday if you need references."),
-    ("permission-to-decline", "Should you need another reference, I can send one."),
-])
+@pytest.mark.parametrize(
+    ("list_name", "text"),
+    [
+        ("solution-pitch", "I would suggest we meet next week."),
+        ("solution-pitch", "I have some ideas about what I'd like to learn."),
+        ("solution-pitch", "Your new scheduling tool cuts wait times by half, which is impressive."),
+        ("pushy", "I haven't seen anything like your dispatch board."),
+        ("pushy", "I didn't hear back from the other company yet, but you are my first choice."),
+        ("pushy", "No reply needed!"),
+        ("ultimatum", "Please confirm by Friday whether 10am works for the second interview."),
+        ("ultimatum", "Let me know by Friday if you need references."),
+        ("permission-to-decline", "Should you need another reference, I can send one."),
+    ],
+)
 def test_near_misses_outside_the_corpus(list_name, text):
     """Wordings written after the lists were tuned, to keep them general."""
     assert hits(list_name, text) == []

@@ -1,7 +1,8 @@
 """Reading drafts: phrase lists, topic mentions, specific detail and near-copy similarity.
 
 Text analysis only finds things and says where they are (spans); the rules decide what a
-finding is. Phrase lists are data (`rules/phrases/*.yaml`); this module compiles and applies them.
+finding is. Phrase lists are data (`rules/phrases/*.yaml`); this module compiles and applies them
+(compiled programs are kept between runs: see regex_cache).
 
 A phrase list file holds any of:
 
@@ -31,6 +32,7 @@ import Stemmer  # PyStemmer: the Snowball stemmers in C (100x the pure-Python pa
 import yaml
 
 from .errors import RuleError
+from .regex_cache import compile_pattern
 
 CONTEXTS = ("negated", "question", "quoted", "theirs", "conditional", "requested")
 
@@ -72,14 +74,14 @@ _PREFIX = "(?<![\\w])"  # a match starts at a word start
 
 @lru_cache(maxsize=1024)
 def _compiled(source: str) -> re.Pattern:
-    return re.compile(_PREFIX + "(?:" + source + ")", re.IGNORECASE)
+    return compile_pattern(_PREFIX + "(?:" + source + ")", re.IGNORECASE)
 
 
 @lru_cache(maxsize=256)
 def _scanner(sources: tuple[str, ...]) -> re.Pattern | None:
     if not sources:
         return None
-    return re.compile(_PREFIX + "(?:" + "|".join(f"(?:{s})" for s in sources) + ")", re.IGNORECASE)
+    return compile_pattern(_PREFIX + "(?:" + "|".join(f"(?:{s})" for s in sources) + ")", re.IGNORECASE)
 
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -1,0 +1,62 @@
+"""The kept programs build the very Patterns re.compile builds, and a bad file costs only time."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from etiquette_lint import regex_cache
+from etiquette_lint.regex_cache import compile_pattern
+from etiquette_lint.resources import rules_dir
+from etiquette_lint.text import load_phrase_lists
+
+
+@pytest.fixture
+def empty_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(regex_cache, "_programs", None)
+    monkeypatch.setattr(regex_cache, "_used", set())
+    return tmp_path
+
+
+def _phrase_sources() -> list[str]:
+    """Every scanner and pattern of the built-in phrase lists, as compiled for a lint."""
+    sources = []
+    for phrases in load_phrase_lists([rules_dir()]).values():
+        if phrases.sources:
+            sources.append(phrases.scanner.pattern)
+            sources.extend(pattern.pattern for pattern in phrases.patterns)
+    return sources
+
+
+def test_kept_programs_build_the_patterns_re_compile_builds(empty_cache, monkeypatch):
+    sources = _phrase_sources()
+    for source in sources:
+        assert compile_pattern(source, re.IGNORECASE) == re.compile(source, re.IGNORECASE)
+    regex_cache._save()
+    assert regex_cache.cache_file().is_file()
+
+    monkeypatch.setattr(regex_cache, "_programs", None)  # a new run reads the file
+    monkeypatch.setattr(regex_cache, "_program", None)  # and compiles nothing
+    for source in sources:
+        kept = compile_pattern(source, re.IGNORECASE)
+        assert kept == re.compile(source, re.IGNORECASE)  # same pattern, flags and program
+        assert kept.groupindex == re.compile(source, re.IGNORECASE).groupindex
+
+
+def test_a_damaged_file_is_compiled_again(empty_cache):
+    file = regex_cache.cache_file()
+    file.parent.mkdir(parents=True)
+    file.write_bytes(b"not a marshalled dict")
+    assert compile_pattern(r"\bno(?P<t>w)\b", re.I) == re.compile(r"\bno(?P<t>w)\b", re.I)
+
+
+def test_a_program_the_engine_refuses_is_compiled_again(empty_cache, monkeypatch):
+    monkeypatch.setattr(regex_cache, "_programs", {("now", int(re.I)): (int(re.I), [99, 99, 99], 0, {}, ())})
+    assert compile_pattern("now", re.I) == re.compile("now", re.I)
+
+
+def test_a_bad_pattern_raises_what_re_compile_raises(empty_cache):
+    with pytest.raises(re.error, match="missing \\), unterminated subpattern"):
+        compile_pattern("why (oh why", re.I)

@@ -71,7 +71,10 @@ def _program(source: str, flags: int) -> tuple:
 
 
 def cache_file() -> Path | None:
-    """Where the programs are kept: one file per interpreter build, in the user's cache."""
+    """Where the programs are kept: one file per interpreter build, in the user's cache
+    (None, and nothing kept, when ETIQUETTE_LINT_NO_CACHE is set)."""
+    if os.environ.get("ETIQUETTE_LINT_NO_CACHE"):
+        return None
     try:
         folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "etiquette-lint"
     except RuntimeError:  # no home folder

@@ -60,3 +60,11 @@ def test_a_program_the_engine_refuses_is_compiled_again(empty_cache, monkeypatch
 def test_a_bad_pattern_raises_what_re_compile_raises(empty_cache):
     with pytest.raises(re.error, match="missing \\), unterminated subpattern"):
         compile_pattern("why (oh why", re.I)
+
+
+def test_no_cache_when_asked(empty_cache, monkeypatch):
+    monkeypatch.setenv("ETIQUETTE_LINT_NO_CACHE", "1")
+    assert regex_cache.cache_file() is None
+    assert compile_pattern("cached?", re.I) == re.compile("cached?", re.I)
+    regex_cache._save()
+    assert not any(empty_cache.rglob("*.marshal"))

@@ -16,6 +16,7 @@ import gc
 import os
 import platform
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -37,25 +38,31 @@ def rss_mb() -> float:
     return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
 
 
-def cold_check(target: Path, runs: int) -> tuple[float, float]:
-    """Median wall seconds and peak RSS (MB) of `etiquette-lint check target` as a new process."""
+def cold_check(target: Path, runs: int, *, bytecode: bool = True, fresh_cache: bool = False) -> tuple[float, float]:
+    """Median wall seconds and peak RSS (MB) of `etiquette-lint check target` as a new process.
+
+    bytecode: let Python keep compiled modules (__pycache__), as it does by default and as pip
+    does for installed packages; this machine sets PYTHONDONTWRITEBYTECODE=1, which makes every
+    run compile the package's source again. fresh_cache: an empty compiled-pattern cache
+    (XDG_CACHE_HOME) for every run, as on a machine's first run."""
     times = []
     peak = 0.0
-    command = [
-        sys.executable,
-        "-m",
-        "etiquette_lint",
-        "check",
-        str(target),
-        "--today",
-        "2026-11-26",
-        "--fail-on",
-        "never",
-    ]
+    command = [sys.executable, "-m", "etiquette_lint", "check", str(target), "--today", "2026-11-26"]
+    command += ["--fail-on", "never"]
+    env = dict(os.environ)
+    if bytecode:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+    else:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, cwd=ROOT, env=env)  # write caches once
     for _ in range(runs):
+        if not bytecode:  # the package's own compiled modules gone, as in an editable checkout here
+            shutil.rmtree(ROOT / "etiquette_lint" / "__pycache__", ignore_errors=True)
+        if fresh_cache:
+            env["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="etiquette-lint-bench-")
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         start = time.perf_counter()
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, cwd=ROOT, env=env)
         times.append(time.perf_counter() - start)
         peak = max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, before / 1024)
     return statistics.median(times), peak
@@ -108,6 +115,11 @@ def main() -> None:
         )
     median, _ = cold_check(ROOT / "examples", runs)
     print(f"cold check examples/ (all)  median {median * 1000:7.1f} ms over {runs} runs")
+    largest = ROOT / "examples" / "multi"
+    median, _ = cold_check(largest, runs, bytecode=False)
+    print(f"cold check examples/multi, package source compiled every run (no __pycache__): {median * 1000:.1f} ms")
+    median, _ = cold_check(largest, runs, fresh_cache=True)
+    print(f"cold check examples/multi, first run on a machine (empty pattern cache): {median * 1000:.1f} ms")
     with tempfile.TemporaryDirectory() as folder:
         plan = write_typical_plan(Path(folder))
         rate, findings = warm(plan, 3 if args.quick else 10)

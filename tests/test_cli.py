@@ -295,3 +295,19 @@ def test_text_output_shows_the_line_and_underlines_the_span(capsys, tmp_path):
     assert source[start : start + len("[specific topic]")] == "[specific topic]"
     assert underline.count("^") == len("[specific topic]")
     assert lines[-1].startswith("Found 1 finding (1 error) in 1 file")
+
+
+def test_colour_only_when_asked_for_and_never_with_no_color(monkeypatch, tmp_path):
+    from etiquette_lint import lint_path
+    from etiquette_lint.cli import use_color
+    from etiquette_lint.formats import to_text
+
+    report = lint_path(EXAMPLES / "messy", today=__import__("datetime").date(2026, 11, 26))
+    coloured = to_text(report, color=True)
+    assert "\033[1;31merror\033[0m" in coloured
+    assert "\033[" not in to_text(report, color=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert use_color(False, None) is False
+    monkeypatch.delenv("NO_COLOR")
+    assert use_color(True, None) is False
+    assert use_color(False, str(tmp_path / "out.txt")) is False

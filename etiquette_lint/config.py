@@ -35,13 +35,16 @@ class Settings:
 
 
 def find_config(start: Path) -> tuple[Path, dict] | None:
-    """The nearest configuration above `start` (a file or folder), with its `rules` mapping."""
+    """The configuration for a plan at `start` (a file or folder): the nearest
+    `.etiquette-lint.yaml` above it; failing that, the nearest `pyproject.toml` above it that has
+    a `[tool.etiquette-lint]` section (the CLI spec's order)."""
     folder = start if start.is_dir() else start.parent
-    folder = folder.resolve()
-    for candidate in [folder, *folder.parents]:
+    folders = [folder.resolve(), *folder.resolve().parents]
+    for candidate in folders:
         yaml_file = candidate / CONFIG_NAME
         if yaml_file.is_file():
             return yaml_file, read_config(yaml_file)
+    for candidate in folders:
         toml_file = candidate / "pyproject.toml"
         if toml_file.is_file():
             section = _pyproject_section(toml_file)

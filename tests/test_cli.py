@@ -311,3 +311,13 @@ def test_colour_only_when_asked_for_and_never_with_no_color(monkeypatch, tmp_pat
     monkeypatch.delenv("NO_COLOR")
     assert use_color(True, None) is False
     assert use_color(False, str(tmp_path / "out.txt")) is False
+
+
+def test_a_yaml_configuration_further_up_wins_over_a_nearer_pyproject(capsys, tmp_path):
+    (tmp_path / ".etiquette-lint.yaml").write_text("rules:\n  handwritten-note: {enabled: true}\n", encoding="utf-8")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text("[tool.etiquette-lint.rules]\nlate-thank-you = false\n", encoding="utf-8")
+    plan = write_plan(project)
+    _, out, _ = run(capsys, "check", str(plan), "--today", "2027-03-05", "--format", "json")
+    assert [f["rule"] for f in json.loads(out)["findings"]] == ["handwritten-note"]

@@ -161,7 +161,9 @@ def _describe(error: jsonschema.ValidationError) -> str:
         known = ", ".join(error.schema.get("properties", {}))
         return f"unknown field{'s' if len(extra) > 1 else ''} {', '.join(map(repr, extra))}; expected one of {known}"
     if validator == "type":
-        return f"expected {error.validator_value}, got {got}"
+        expected = error.validator_value
+        names = [_TYPE_WORDS.get(t, t) for t in (expected if isinstance(expected, list) else [expected])]
+        return f"expected {' or '.join(names)}, got {got}"
     if validator == "pattern":
         expected = error.schema.get("description") or f"a value matching {error.validator_value}"
         return f"expected {expected[0].lower() + expected[1:].rstrip('.')}, got {got}"
@@ -176,6 +178,16 @@ def _describe(error: jsonschema.ValidationError) -> str:
             else f"unexpected value {got}"
         )
     return f"{error.message}"
+
+
+_TYPE_WORDS = {
+    "object": "a mapping (key: value)",
+    "array": "a list",
+    "string": "text",
+    "boolean": "true or false",
+    "integer": "a whole number",
+    "number": "a number",
+}
 
 
 def _pointer(parts) -> str:
@@ -205,6 +217,8 @@ def _validated_document(text: str, path: str) -> Document:
     the same plan text many times, and the Document is never modified after it is built."""
     document = load_document(text, path)
     data = document.data
+    if data is None:
+        raise InputError("the file is empty; expected a plan (version: 1, candidate, interviews, actions)", path=path)
     errors = []
     for error in sorted(_validator().iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.validator)):
         pointer = _pointer(error.absolute_path)

@@ -84,13 +84,13 @@ def common_options(func):
 
 
 def make_options(today, select, extend_select, ignore, config, rules_dirs) -> Options:
-    return Options(
+    return Options.of(
         today=today,
         config=config,
         select=_split(select),
         extend_select=_split(extend_select),
         ignore=_split(ignore),
-        rules_dirs=tuple(rules_dirs),
+        rules_dirs=rules_dirs,
     )
 
 

@@ -38,6 +38,18 @@ class Options:
     def day(self) -> date:
         return self.today or date.today()
 
+    @classmethod
+    def of(cls, *, today=None, config=None, select=(), extend_select=(), ignore=(), rules_dirs=()) -> Options:
+        """Options from any iterables of rule ids and folders (as the API and the CLI take them)."""
+        return cls(
+            today=today,
+            config=config,
+            select=tuple(select),
+            extend_select=tuple(extend_select),
+            ignore=tuple(ignore),
+            rules_dirs=tuple(str(d) for d in rules_dirs),
+        )
+
 
 def version() -> str:
     from . import __version__
@@ -258,13 +270,8 @@ def lint_path(
     rules_dirs=(),
 ) -> Report:
     """Lint a plan file (or every plan below a folder); raise the first input error."""
-    options = Options(
-        today=today,
-        config=config,
-        select=tuple(select),
-        extend_select=tuple(extend_select),
-        ignore=tuple(ignore),
-        rules_dirs=tuple(rules_dirs),
+    options = Options.of(
+        today=today, config=config, select=select, extend_select=extend_select, ignore=ignore, rules_dirs=rules_dirs
     )
     report = lint_files([str(path)], options)
     if report.errors:
@@ -287,13 +294,8 @@ def lint_text(
 ) -> Report:
     """Lint a plan held in memory (as an editor has it); drafts are resolved from `base_dir`, and
     read from `unsaved` (resolved path -> text, the editor's open buffers) when they are there."""
-    options = Options(
-        today=today,
-        config=config,
-        select=tuple(select),
-        extend_select=tuple(extend_select),
-        ignore=tuple(ignore),
-        rules_dirs=tuple(rules_dirs),
+    options = Options.of(
+        today=today, config=config, select=select, extend_select=extend_select, ignore=ignore, rules_dirs=rules_dirs
     )
     ruleset = load_rules(options.rules_dirs)
     settings = settings_for(Path(base_dir) / "plan", options, ruleset)

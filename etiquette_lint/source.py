@@ -139,50 +139,37 @@ def _span(node: yaml.Node) -> Span:
     )
 
 
+def _node_error(node: yaml.Node, message: str, path: str, pointer: str) -> InputError:
+    span = _span(node)
+    return InputError(message, path=path, line=span.line, column=span.column, pointer=pointer or "/")
+
+
 def _build(node: yaml.Node, pointer: str, spans: dict[str, Span], budget: list[int], path: str):
     budget[0] -= 1
     if budget[0] < 0:
-        span = _span(node)
-        raise InputError(
+        raise _node_error(
+            node,
             f"the document expands to more than {MAX_NODES} nodes (YAML aliases?); expected a plan of ordinary size",
-            path=path,
-            line=span.line,
-            column=span.column,
-            pointer=pointer or "/",
+            path,
+            pointer,
         )
     if node.tag not in _CORE_TAGS:
-        span = _span(node)
-        raise InputError(
+        raise _node_error(
+            node,
             f"unsupported YAML tag {node.tag!r}; expected plain YAML values "
             "(strings, numbers, booleans, dates, lists, mappings)",
-            path=path,
-            line=span.line,
-            column=span.column,
-            pointer=pointer or "/",
+            path,
+            pointer,
         )
     spans.setdefault(pointer, _span(node))
     if isinstance(node, yaml.MappingNode):
         out: dict = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                span = _span(key_node)
-                raise InputError(
-                    "a mapping key must be a plain string",
-                    path=path,
-                    line=span.line,
-                    column=span.column,
-                    pointer=pointer or "/",
-                )
+                raise _node_error(key_node, "a mapping key must be a plain string", path, pointer)
             key = str(_scalar(key_node))
             if key in out:
-                span = _span(key_node)
-                raise InputError(
-                    f"duplicate key {key!r}",
-                    path=path,
-                    line=span.line,
-                    column=span.column,
-                    pointer=pointer or "/",
-                )
+                raise _node_error(key_node, f"duplicate key {key!r}", path, pointer)
             child = f"{pointer}/{escape_pointer(key)}"
             out[key] = _build(value_node, child, spans, budget, path)
         return out

@@ -99,23 +99,34 @@ def load_phrase_lists(folders: list[Path], *, trusted: Path | None = None) -> di
             data = _read_yaml(file)
             raw.setdefault(str(data.get("name") or file.stem), []).append((file, data))
     # a definition may span lines (one alternative a line): the line breaks are not part of it
-    defines = {name: "".join(line.strip() for line in str(d["define"]).splitlines()) for name, entries in raw.items()
-               for _, d in entries if d.get("define")}
+    defines = {
+        name: "".join(line.strip() for line in str(d["define"]).splitlines())
+        for name, entries in raw.items()
+        for _, d in entries
+        if d.get("define")
+    }
     lists: dict[str, PhraseList] = {}
     for name, entries in raw.items():
         for file, data in entries:
-            sources = tuple(_expand(file, index, str(source), defines)
-                            for index, source in enumerate(data.get("patterns") or ()))
+            sources = tuple(
+                _expand(file, index, str(source), defines) for index, source in enumerate(data.get("patterns") or ())
+            )
             if trusted is None or file.parent.parent != trusted:
                 _check(file, sources)
             words = frozenset(str(w).lower() for w in data.get("words") or ())
             unless = frozenset(data.get("unless") or ())
             for index, context in enumerate(sorted(unless)):
                 if context not in CONTEXTS:
-                    raise RuleError(f"unknown context {context!r} under 'unless'; expected one of {', '.join(CONTEXTS)}",
-                                    path=str(file), pointer=f"/unless/{index}")
-            expansions = tuple((str(k).lower(), str(v).lower()) for k, values in (data.get("expansions") or {}).items()
-                               for v in (values if isinstance(values, list) else [values]))
+                    raise RuleError(
+                        f"unknown context {context!r} under 'unless'; expected one of {', '.join(CONTEXTS)}",
+                        path=str(file),
+                        pointer=f"/unless/{index}",
+                    )
+            expansions = tuple(
+                (str(k).lower(), str(v).lower())
+                for k, values in (data.get("expansions") or {}).items()
+                for v in (values if isinstance(values, list) else [values])
+            )
             needs = []
             for index, need in enumerate(data.get("needs") or ()):
                 source = _expand(file, f"needs/{index}", f"(?&{need})", defines)
@@ -124,25 +135,47 @@ def load_phrase_lists(folders: list[Path], *, trusted: Path | None = None) -> di
                 needs.append(_compiled(source))
             if name in lists:
                 old = lists[name]
-                lists[name] = PhraseList(name, old.description, old.sources + sources, old.words | words, old.path,
-                                         old.unless | unless, old.expansions + expansions, old.define,
-                                         old.needs + tuple(needs))
+                lists[name] = PhraseList(
+                    name,
+                    old.description,
+                    old.sources + sources,
+                    old.words | words,
+                    old.path,
+                    old.unless | unless,
+                    old.expansions + expansions,
+                    old.define,
+                    old.needs + tuple(needs),
+                )
             else:
-                lists[name] = PhraseList(name, str(data.get("description", "")).strip(), sources, words, str(file),
-                                         unless, expansions, defines.get(name, ""), tuple(needs))
+                lists[name] = PhraseList(
+                    name,
+                    str(data.get("description", "")).strip(),
+                    sources,
+                    words,
+                    str(file),
+                    unless,
+                    expansions,
+                    defines.get(name, ""),
+                    tuple(needs),
+                )
     return lists
 
 
 def _expand(file: Path, index: int | str, source: str, defines: dict[str, str]) -> str:
     """The pattern with every (?&name) call replaced by the named definition."""
+
     def expand(text: str, depth: int = 0) -> str:
         def call(match: re.Match) -> str:
             name = match.group(1)
             if name not in defines or depth > 4:
-                raise RuleError(f"pattern {index} calls (?&{name}), which no phrase list defines; "
-                                f"expected one of {', '.join(sorted(defines)) or '(none)'}",
-                                path=str(file), pointer=f"/{index}" if isinstance(index, str) else f"/patterns/{index}")
+                raise RuleError(
+                    f"pattern {index} calls (?&{name}), which no phrase list defines; "
+                    f"expected one of {', '.join(sorted(defines)) or '(none)'}",
+                    path=str(file),
+                    pointer=f"/{index}" if isinstance(index, str) else f"/patterns/{index}",
+                )
             return "(?:" + expand(defines[name], depth + 1) + ")"
+
         return _CALL.sub(call, text)
 
     return expand(source)
@@ -162,7 +195,8 @@ def _check(file: Path, sources: tuple[str, ...], pointer: str = "") -> None:
             raise RuleError(
                 f"pattern {index} {source!r} is not a valid regular expression: {exc}; "
                 "expected a Python regular expression",
-                path=str(file), pointer=pointer or f"/patterns/{index}",
+                path=str(file),
+                pointer=pointer or f"/patterns/{index}",
             ) from None
 
 
@@ -173,8 +207,12 @@ def _read_yaml(file: Path) -> dict:
         raise RuleError(f"cannot be read: {exc}", path=str(file)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise RuleError(f"invalid YAML: {getattr(exc, 'problem', exc)}", path=str(file),
-                        line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None) from None
+        raise RuleError(
+            f"invalid YAML: {getattr(exc, 'problem', exc)}",
+            path=str(file),
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+        ) from None
     if not isinstance(data, dict):
         raise RuleError("expected a mapping with 'name' and 'patterns' or 'words'", path=str(file))
     return data
@@ -284,18 +322,22 @@ _CLAUSE_BREAK = re.compile(r"[,;:—–()]|\b(?:but|and|or|because|so|although|t
 _THEIRS = re.compile(
     r"(?<!\bwant )(?<!\bwanted )(?<!\blet )(?<!\btell )(?<!\bfor )(?<!\bto )(?<!\bthank )(?<!\bgive )(?<!\bhelp )"
     r"\b(?:you|you've|you'd|you're|they|they've|they're|(?:the|your) (?:team|panel|committee|firm|company|board))\b"
-    r"(?![^,;]*\b(?:I|I'm|I'll|I've|I'd|my|me)\b)", re.I)
+    r"(?![^,;]*\b(?:I|I'm|I'll|I've|I'd|my|me)\b)",
+    re.I,
+)
 _REQUESTED = re.compile(
     r"\b(?:as (?:you |was |we )?(?:asked|requested|discussed)|you (?:asked|requested)|at your request|per your request|"
-    r"(?:you|the team|the firm) (?:sent|assigned|gave) me)\b", re.I)
+    r"(?:you|the team|the firm) (?:sent|assigned|gave) me)\b",
+    re.I,
+)
 _CONDITIONAL = re.compile(r"\b(?:if|unless|in case|whether|should (?:I|we))\b", re.I)
-_QUOTES = {"\"": "\"", "“": "”", "«": "»"}
+_QUOTES = {'"': '"', "“": "”", "«": "»"}
 
 
 def _inside_quotes(sentence: str, offset: int) -> bool:
     """Whether `offset` of the sentence lies between a pair of double quotation marks."""
     open_mark = None
-    for i, ch in enumerate(sentence[:offset]):
+    for ch in sentence[:offset]:
         if open_mark is None and ch in _QUOTES:
             open_mark = ch
         elif open_mark is not None and ch == _QUOTES[open_mark]:
@@ -417,7 +459,7 @@ def _stems_match(a: str, b: str) -> bool:
     if long.startswith(short):
         return True
     common = 0
-    for x, y in zip(short, long):
+    for x, y in zip(short, long, strict=False):
         if x != y:
             break
         common += 1
@@ -432,8 +474,9 @@ def _one_edit_apart(a: str, b: str) -> bool:
         return False
     if len(a) == len(b):
         diff = [i for i in range(len(a)) if a[i] != b[i]]
-        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
-                                   and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+        return len(diff) == 1 or (
+            len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+        )
     if len(a) > len(b):
         a, b = b, a
     i = 0
@@ -516,8 +559,9 @@ def _topic_parts(topic: str, lexicon: TopicLexicon) -> list[tuple[str, bool, str
     return parts
 
 
-def topic_mention(text: str, topic: str, lexicon: TopicLexicon = EMPTY_LEXICON,
-                  bounds: list[tuple[int, int]] | None = None) -> Hit | None:
+def topic_mention(
+    text: str, topic: str, lexicon: TopicLexicon = EMPTY_LEXICON, bounds: list[tuple[int, int]] | None = None
+) -> Hit | None:
     """Where the text touches on `topic`: the first sentence that names it, in any word order.
 
     Words are compared by stem (inflection, case), a clipped word matches its full form
@@ -534,7 +578,7 @@ def topic_mention(text: str, topic: str, lexicon: TopicLexicon = EMPTY_LEXICON,
     wanted = strong or parts
     needed = len(wanted) if not strong else max(1, (len(wanted) + 1) // 2)
     acronyms = [p[2] for p in parts if len(p[2]) >= 2 and p[2].isalpha() and _looks_like_acronym(topic, p[2])]
-    for start, end in (bounds if bounds is not None else sentences(text)):
+    for start, end in bounds if bounds is not None else sentences(text):
         tokens = _tokens(text[start:end], lexicon)
         found: dict[str, tuple[int, int]] = {}
         for s, _, surface in wanted:
@@ -630,8 +674,9 @@ def mask(text: str, names: list[str]) -> str:
     The replacement keeps the length of what it replaces, so offsets in the masked text are
     offsets in the original."""
     for name in sorted({n for n in names if n and n.strip()}, key=len, reverse=True):
-        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", lambda m: MASK + " " * (len(m.group(0)) - 1),
-                      text, flags=re.IGNORECASE)
+        text = re.sub(
+            rf"(?<!\w){re.escape(name)}(?!\w)", lambda m: MASK + " " * (len(m.group(0)) - 1), text, flags=re.IGNORECASE
+        )
     return text
 
 

@@ -75,3 +75,33 @@ def test_no_deprecation_warnings_from_the_engine(tmp_path):
         warnings.simplefilter("error", DeprecationWarning)
         report = lint_text(DIRTY, base_dir=tmp_path, today=date(2027, 3, 15))
     assert report.findings
+
+
+def test_a_hash_collision_is_retried_with_salted_facts(monkeypatch, tmp_path):
+    from durable import engine as durable_engine
+
+    real = engine._host.assert_facts
+    seen = []
+
+    def collide_once(name, batch):
+        seen.append(batch[0].get("salt"))
+        if len(seen) == 1:
+            raise durable_engine.MessageObservedException(batch)
+        return real(name, batch)
+
+    monkeypatch.setattr(engine._host, "assert_facts", collide_once)
+    report = lint_text(DIRTY, base_dir=tmp_path, today=date(2027, 3, 15))
+    assert seen == [None, 1]
+    assert {"unfilled-placeholder", "pushy-language"} <= {f.rule for f in report.findings}
+    assert engine._results == {}
+
+
+def test_identical_facts_end_in_an_engine_error_not_a_crash():
+    import pytest
+
+    from etiquette_lint.errors import EngineError
+
+    conditions = {"test-rule": [{"a": {"$and": [{"type": "action"}]}}]}
+    fact = {"type": "action", "uid": 1, "pointer": "/actions/0"}
+    with pytest.raises(EngineError, match="same fact twice"):
+        engine.evaluate(conditions, [fact, dict(fact)])

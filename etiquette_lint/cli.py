@@ -13,7 +13,7 @@ import click
 
 from . import __version__
 from .errors import ConfigError, EtiquetteLintError
-from .formats import to_json, to_text
+from .formats import to_json, to_statistics, to_text
 from .lint import Options, lint_files
 from .report import Report
 
@@ -153,7 +153,10 @@ def cli() -> None:
 @cli.command()
 @click.argument("paths", nargs=-1)
 @common_options
-def check(paths, fmt, output, fail_on, today, select, extend_select, ignore, config, rules_dirs, no_color) -> int:
+@click.option("--statistics", is_flag=True, help="Print how many findings each rule has instead of the findings.")
+def check(
+    paths, fmt, output, fail_on, today, select, extend_select, ignore, config, rules_dirs, no_color, statistics
+) -> int:
     """Lint plan files (a folder: every *.plan.yaml/.yml/.json below it; -: standard input)."""
     paths = list(paths) or ["."]
     options = make_options(today, select, extend_select, ignore, config, rules_dirs)
@@ -167,6 +170,9 @@ def check(paths, fmt, output, fail_on, today, select, extend_select, ignore, con
                 f"-: standard input is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})"
             ) from None
     report = lint_files(paths, options, stdin_text=stdin_text)
+    if statistics and fmt == "text":
+        emit(to_statistics(report), output, paths)
+        return 2 if report.errors else (1 if report.fails(fail_on) else 0)
     return finish(report, fmt, output, fail_on, no_color, paths)
 
 

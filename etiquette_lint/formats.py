@@ -76,3 +76,17 @@ def summary_line(report: Report) -> str:
         return f"No findings in {files}{trouble}."
     parts = [f"{n} {k}{'s' if n != 1 else ''}" for k, n in counts.items() if n]
     return f"Found {total} finding{'s' if total != 1 else ''} ({', '.join(parts)}) in {files}{trouble}."
+
+
+def to_statistics(report: Report) -> str:
+    """Findings counted by rule, most frequent first (like ruff's --statistics)."""
+    counts: dict[tuple[str, str], int] = {}
+    for finding in report.findings:
+        key = (finding.rule, finding.severity)
+        counts[key] = counts.get(key, 0) + 1
+    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0][0]))
+    width = max((len(rule) for (rule, _), _ in rows), default=0)
+    out = [f"{count:5}  {rule:<{width}}  {severity}" for (rule, severity), count in rows]
+    out.extend(str(error) for error in report.errors)
+    out.append(summary_line(report))
+    return "\n".join(out) + "\n"

@@ -321,3 +321,16 @@ def test_a_yaml_configuration_further_up_wins_over_a_nearer_pyproject(capsys, tm
     plan = write_plan(project)
     _, out, _ = run(capsys, "check", str(plan), "--today", "2027-03-05", "--format", "json")
     assert [f["rule"] for f in json.loads(out)["findings"]] == ["handwritten-note"]
+
+
+def test_statistics_count_findings_per_rule(capsys):
+    code, out, _ = run(capsys, "check", str(EXAMPLES / "messy"), "--today", TODAY, "--statistics")
+    _, as_json, _ = run(capsys, "check", str(EXAMPLES / "messy"), "--today", TODAY, "--format", "json")
+    findings = json.loads(as_json)["findings"]
+    rows = [line.split() for line in out.splitlines()[:-1]]
+    assert {rule: int(count) for count, rule, _ in rows} == {
+        rule: sum(1 for f in findings if f["rule"] == rule) for rule in {f["rule"] for f in findings}
+    }
+    counts = [int(count) for count, _, _ in rows]
+    assert counts == sorted(counts, reverse=True)
+    assert code == 1 and out.splitlines()[-1].startswith("Found ")

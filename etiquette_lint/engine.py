@@ -11,14 +11,30 @@ lock: the C engine holds the GIL anyway.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import datetime
+import importlib.util
 import itertools
 import json
+import sys
 import threading
 
-from durable import engine as _durable
-
 from .errors import EngineError
+
+
+def _load_pyeval_shim() -> None:
+    """On Python 3.13 and later, export PyEval_CallObject (removed there) for durable's engine."""
+    if sys.version_info < (3, 13):
+        return
+    spec = importlib.util.find_spec("_etiquette_lint_pyeval_shim")
+    if spec is None or not spec.origin:
+        raise ImportError("etiquette-lint's PyEval_CallObject shim is not installed; reinstall with `pip install .`")
+    ctypes.CDLL(spec.origin, mode=ctypes.RTLD_GLOBAL)
+
+
+_load_pyeval_shim()
+
+from durable import engine as _durable  # noqa: E402
 
 _SENTINEL = "__end__"
 _NEVER = "__never__"

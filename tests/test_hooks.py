@@ -194,7 +194,15 @@ def test_the_git_send_email_hook_stops_a_message_with_findings(plan, sendmail, t
 
 # --- pre-commit ----------------------------------------------------------------------------------
 
-HOOK_REPO_FILES = ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "etiquette_lint", "rules", "schemas", "src_c")
+HOOK_REPO_FILES = (
+    "pyproject.toml",
+    "README.md",
+    ".pre-commit-hooks.yaml",
+    "etiquette_lint",
+    "rules",
+    "schemas",
+    "src_c",
+)
 
 CLEAN_PLAN = """\
 version: 1

@@ -11,9 +11,7 @@ lock: the C engine holds the GIL anyway.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import datetime
-import importlib.util
 import itertools
 import json
 import sys
@@ -26,6 +24,9 @@ def _load_pyeval_shim() -> None:
     """On Python 3.13 and later, export PyEval_CallObject (removed there) for durable's engine."""
     if sys.version_info < (3, 13):
         return
+    import ctypes
+    import importlib.util
+
     spec = importlib.util.find_spec("_etiquette_lint_pyeval_shim")
     if spec is None or not spec.origin:
         raise ImportError("etiquette-lint's PyEval_CallObject shim is not installed; reinstall with `pip install .`")

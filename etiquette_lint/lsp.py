@@ -302,22 +302,16 @@ def initialize(ls: EtiquetteServer, params: lsp.InitializeParams) -> None:
     ls.settings = dict(options) if isinstance(options, dict) else {}
 
 
-@server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
-@_guarded
-def did_open(ls: EtiquetteServer, params: lsp.DidOpenTextDocumentParams) -> None:
+def _refresh(
+    ls: EtiquetteServer,
+    params: lsp.DidOpenTextDocumentParams | lsp.DidChangeTextDocumentParams | lsp.DidSaveTextDocumentParams,
+) -> None:
+    """Open, change and save all mean the same: lint what this document affects, as it is now."""
     ls.refresh(params.text_document.uri)
 
 
-@server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
-@_guarded
-def did_change(ls: EtiquetteServer, params: lsp.DidChangeTextDocumentParams) -> None:
-    ls.refresh(params.text_document.uri)
-
-
-@server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
-@_guarded
-def did_save(ls: EtiquetteServer, params: lsp.DidSaveTextDocumentParams) -> None:
-    ls.refresh(params.text_document.uri)
+for _feature in (lsp.TEXT_DOCUMENT_DID_OPEN, lsp.TEXT_DOCUMENT_DID_CHANGE, lsp.TEXT_DOCUMENT_DID_SAVE):
+    server.feature(_feature)(_guarded(_refresh))
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)

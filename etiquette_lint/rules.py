@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from .errors import RuleError
 from .resources import rules_dir, schema_path
 from .source import load_document
@@ -157,8 +155,3 @@ def template_fields(template: str) -> list[str]:
         return [name for _, name, _, _ in string.Formatter().parse(template) if name]
     except ValueError as exc:
         raise RuleError(f"malformed message template {template!r}: {exc}") from None
-
-
-def explain_yaml(rule: Rule) -> str:
-    """The rule's examples as YAML, for `explain` (they are data, shown as written)."""
-    return yaml.safe_dump(rule.examples, sort_keys=False, allow_unicode=True)

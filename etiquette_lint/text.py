@@ -274,10 +274,6 @@ def words(text: str) -> tuple[tuple[str, int, int], ...]:
     return tuple((m.group(0), m.start(), m.end()) for m in _WORD.finditer(text))
 
 
-def content_stems(text: str) -> list[str]:
-    return [stem(w) for w, _, _ in words(text) if w.lower() not in STOP_WORDS]
-
-
 # A full stop after these does not end a sentence ("Dear Ms. Birch", "6 a.m. shift", "e.g. this").
 _NOT_AN_END = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|St|Sr|Jr|Mt|No|vs|etc|approx|Inc|Ltd|Co|Corp|Dept|Ave|Fig|Jan|Feb|Mar|Apr|Jun|Jul|"

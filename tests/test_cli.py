@@ -132,36 +132,14 @@ def test_stdin_plan(capsys, tmp_path, monkeypatch):
 
 def test_select_ignore_and_extend_select(capsys, tmp_path):
     plan = write_plan(tmp_path)
-    _, out, _ = run(
-        capsys, "check", str(plan), "--today", "2027-03-05", "--format", "json", "--extend-select", "handwritten-note"
-    )
-    assert [f["rule"] for f in json.loads(out)["findings"]] == ["handwritten-note"]
-    _, out, _ = run(
-        capsys,
-        "check",
-        str(plan),
-        "--today",
-        "2027-03-05",
-        "--format",
-        "json",
-        "--select",
-        "handwritten-note,late-thank-you",
-    )
-    assert [f["rule"] for f in json.loads(out)["findings"]] == ["handwritten-note"]
-    _, out, _ = run(
-        capsys,
-        "check",
-        str(plan),
-        "--today",
-        "2027-03-05",
-        "--format",
-        "json",
-        "--extend-select",
-        "handwritten-note",
-        "--ignore",
-        "handwritten-note",
-    )
-    assert json.loads(out)["findings"] == []
+
+    def fired(*options: str) -> list[str]:
+        _, out, _ = run(capsys, "check", str(plan), "--today", "2027-03-05", "--format", "json", *options)
+        return [f["rule"] for f in json.loads(out)["findings"]]
+
+    assert fired("--extend-select", "handwritten-note") == ["handwritten-note"]
+    assert fired("--select", "handwritten-note,late-thank-you") == ["handwritten-note"]
+    assert fired("--extend-select", "handwritten-note", "--ignore", "handwritten-note") == []
 
 
 def test_unknown_rule_id_in_options_is_a_usage_error(capsys, tmp_path):

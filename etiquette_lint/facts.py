@@ -149,9 +149,9 @@ FACT_FIELDS: dict[str, dict[str, tuple[type, str]]] = {
         "related_pointer": (str, "the pointer of the earlier action"),
         "path": (str, "the later message's file"),
         "line": (int, "where the shared passage starts"),
-        "column": (int, ""),
-        "end_line": (int, ""),
-        "end_column": (int, ""),
+        "column": (int, "1-based column where it starts"),
+        "end_line": (int, "line just after its last character"),
+        "end_column": (int, "column just after its last character"),
     },
     "person": {
         "person": (str, "the interviewer's id"),

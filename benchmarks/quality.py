@@ -117,8 +117,10 @@ def load_cases(corpus: Path = CORPUS) -> list[dict]:
 
 
 def load_pairs(corpus: Path = CORPUS) -> list[dict]:
-    file = corpus / "pairs.yaml"
-    return (yaml.safe_load(file.read_text(encoding="utf-8")) or []) if file.exists() else []
+    pairs = []
+    for file in sorted(corpus.glob("pairs*.yaml")):
+        pairs.extend(yaml.safe_load(file.read_text(encoding="utf-8")) or [])
+    return pairs
 
 
 def judged_rules(case: dict) -> list[str]:

@@ -20,6 +20,8 @@ _GLYPHS = {
     "today": "▶",
     "next": "★",
 }
+_PREFIXES = {"interview": "interview: ", "next": "next: "}
+_PREFIXES.update({kind: "" for kind in ("action", "reply", "decision_by", "decision_date", "today")})
 _STATUS_COLORS = {
     "overdue": "\033[1;31m",
     "due": "\033[1;33m",
@@ -57,7 +59,7 @@ def _finding_lines(finding: Finding, plan: str, color: bool) -> list[str]:
 def _event_lines(event: Event, plan: str, last: bool, color: bool) -> list[str]:
     branch, rail = ("╰─", "  ") if last else ("├─", "│ ")
     when = event.when.ljust(_DATE)
-    title = event.title
+    title = f"{_PREFIXES[event.kind]}{event.title}"
     status = f" [{event.status}]" if event.status and event.kind in ("action", "next") else ""
     first, *rest = textwrap.wrap(title + status, width=WIDTH - _TEXT, subsequent_indent="  ") or [""]
     if color:

@@ -96,7 +96,7 @@ def _interview_event(plan: Plan, interview: Interview) -> Event:
         "interview",
         interview.when.day,
         _time(interview.when),
-        f"interview: {interview.role}" if interview.role else "interview",
+        interview.role or interview.id,
         details=tuple(details),
         pointer=interview.pointer,
     )
@@ -147,7 +147,9 @@ def _owner(pointer: str, pointers: list[str]) -> str | None:
     "/actions/1/draft", not "/actions/10")."""
     best = None
     for candidate in pointers:
-        if (pointer == candidate or pointer.startswith(candidate + "/")) and (best is None or len(candidate) > len(best)):
+        if (pointer == candidate or pointer.startswith(candidate + "/")) and (
+            best is None or len(candidate) > len(best)
+        ):
             best = candidate
     return best
 
@@ -206,9 +208,7 @@ def company_timelines(plan: Plan, findings: Iterable[Finding], next_steps: Itera
             )
         events[company].append(Event("today", plan.today, "", "today"))
         for step in steps.get(company, ()):
-            events[company].append(
-                Event("next", step.day, "", f"next: {step.title}", status=step.status, details=step.details)
-            )
+            events[company].append(Event("next", step.day, "", step.title, status=step.status, details=step.details))
 
     # Attach each finding to the event it points at (the most specific pointer wins).
     pointers = [e.pointer for company in companies for e in events[company] if e.pointer]

@@ -287,7 +287,8 @@ def lsp() -> int:
         from .lsp import serve
     except ImportError as exc:
         raise UsageProblem(
-            f"the language server needs pygls 2 ({exc}); install it with: pip install 'etiquette-lint[lsp]'"
+            f"the language server needs pygls 2 ({exc}); install it with: pip install 'pygls>=2,<3' "
+            "(or pip install '.[lsp]' in the etiquette-lint folder)"
         ) from None
     serve()
     return 0

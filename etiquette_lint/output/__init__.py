@@ -1,0 +1,1 @@
+"""Output: turning a report into bytes and delivering them (see STYLE.md)."""

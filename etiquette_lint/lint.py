@@ -244,8 +244,11 @@ def plan_inputs(plan_file: str, text: str | None = None, base_dir: Path | None =
     return inputs
 
 
-def lint_files(paths: list[str], options: Options, *, stdin_text: str | None = None) -> Report:
-    """Lint every plan named or found; input errors are collected in the report, not raised."""
+def lint_files(
+    paths: list[str], options: Options, *, stdin_text: str | None = None, plans: list[Plan] | None = None
+) -> Report:
+    """Lint every plan named or found; input errors are collected in the report, not raised.
+    `plans`, when given, receives every plan loaded (for views such as the timeline)."""
     ruleset = load_rules(options.rules_dirs)
     # Rule ids named on the command line are checked once, before any plan (exit 2 at once).
     resolve(
@@ -279,6 +282,8 @@ def lint_files(paths: list[str], options: Options, *, stdin_text: str | None = N
                 ran[UNUSED_SUPPRESSION.id] = UNUSED_SUPPRESSION
             findings.extend(lint_plan(plan, settings, ruleset))
             sources.update(plan.sources())
+            if plans is not None:
+                plans.append(plan)
         except EtiquetteLintError as exc:
             errors.extend(getattr(exc, "errors", [exc]))
     if not files:

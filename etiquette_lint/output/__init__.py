@@ -1,1 +1,2 @@
-"""Output: turning a report into bytes and delivering them (see STYLE.md)."""
+"""Output: formatters that turn a report (and its plans) into bytes for people (the terminal
+timeline, HTML), and the delivery of those bytes to standard output or --output (destination)."""

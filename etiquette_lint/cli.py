@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -116,28 +115,20 @@ def use_color(no_color: bool, output: str | None) -> bool:
     return sys.stdout.isatty()
 
 
-def emit(text: str, output: str | None, protected: list[str]) -> None:
-    """Print, or write the report atomically to --output (never over an input file)."""
+def emit(text: str, output: str | None, inputs) -> None:
+    """Print, or write the report to --output: never over a file the command reads, atomically
+    to a regular file, as a stream to a device or a pipe (see output/destination.py)."""
+    from .output.destination import refuse_inputs, write_file, write_stdout
+
     if not output:
-        click.echo(text, nl=False)
+        write_stdout(text)
         return
-    target = Path(output)
-    resolved = target.resolve()
-    for path in protected:
-        if path != "-" and Path(path).exists() and Path(path).resolve() == resolved:
-            raise UsageProblem(f"--output {output!r} is one of the files being linted; expected another file")
-    try:
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=resolved.parent, delete=False, prefix=f".{target.name}.", suffix=".tmp"
-        ) as handle:
-            handle.write(text)
-        os.replace(handle.name, resolved)
-    except OSError as exc:
-        raise UsageProblem(f"cannot write --output {output!r}: {exc.strerror or exc}") from None
+    refuse_inputs(output, inputs)
+    write_file(text, output)
 
 
 def finish(report: Report, fmt: str, output: str | None, fail_on: str, no_color: bool, protected: list[str]) -> int:
-    emit(render(report, fmt, color=use_color(no_color, output)), output, protected)
+    emit(render(report, fmt, color=use_color(no_color, output)), output, [*protected, *report.inputs])
     if report.errors:
         if fmt != "text" or output:
             for error in report.errors:
@@ -176,10 +167,10 @@ def check(
     if fmt == "html":
         from .planner.views import html_page
 
-        emit(html_page(plans, report, options, findings_list=True), output, paths)
+        emit(html_page(plans, report, options, findings_list=True), output, [*paths, *report.inputs])
         return _view_status(report, fail_on)
     if statistics and fmt == "text":
-        emit(to_statistics(report), output, paths)
+        emit(to_statistics(report), output, [*paths, *report.inputs])
         return 2 if report.errors else (1 if report.fails(fail_on) else 0)
     return finish(report, fmt, output, fail_on, no_color, paths)
 
@@ -247,7 +238,11 @@ def presend(
             raise  # one line on standard error, exit status 2 (see main)
         else:
             report = Report((), tuple(getattr(exc, "errors", [exc])), 1, version=__version__)
-    return finish(report, fmt, output, fail_on, no_color, [message] + ([plan_path] if plan_path else []))
+    from .lint import plan_inputs
+
+    read = [message, *(plan_inputs(plan_path) if plan_path and Path(plan_path).is_file() else [plan_path or ""])]
+    read += [config or "", *report.sources]
+    return finish(report, fmt, output, fail_on, no_color, read)
 
 
 @cli.command()
@@ -263,9 +258,9 @@ def timeline(paths, fmt, output, fail_on, today, select, extend_select, ignore, 
     plans: list = []
     report = lint_files(paths, options, plans=plans)
     if fmt == "html":
-        emit(html_page(plans, report, options), output, paths)
+        emit(html_page(plans, report, options), output, [*paths, *report.inputs])
     else:
-        emit(timeline_text(plans, report, options, color=use_color(no_color, output)), output, paths)
+        emit(timeline_text(plans, report, options, color=use_color(no_color, output)), output, [*paths, *report.inputs])
     return _view_status(report, fail_on, quiet=fmt == "text" and not output)
 
 
@@ -423,8 +418,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
-        return 1
+    except BrokenPipeError:  # a write outside emit(): the report was not delivered
+        return 2
     except Exception as exc:  # an internal error: one line, exit status 2, never a traceback
         click.echo(f"etiquette-lint: internal error: {type(exc).__name__}: {exc}", err=True)
         return 2

@@ -50,7 +50,8 @@ def read_message(source: str, data: bytes | None = None) -> tuple[Message, bool]
     def fail(what: str) -> InputError:
         return InputError(what.replace("draft ", "message ", 1), path=source)
 
-    return parse_message(data, source, fail, eml=eml), eml
+    # From standard input (a mail client's hook), positions count from the first body line.
+    return parse_message(data, source, fail, eml=eml, body_lines=eml and source == "-"), eml
 
 
 def is_eml(source: str, data: bytes) -> bool:
@@ -189,7 +190,7 @@ def _contacted(plan: Plan, people: list[str], when: When) -> bool:
 
 def _alone(source: str, message: Message, to: str | None, options: Options) -> Plan:
     """A stand-in plan around the message when there is none: one interview, one recipient."""
-    named = [display for display, _ in getaddresses(_raw_header(message.source, "To")) if display]
+    named = [display for display, _ in getaddresses(_raw_header(message.headers or message.source, "To")) if display]
     name = to or (named[0] if named else "") or (message.to_addresses[0] if message.to_addresses else "the recipient")
     person = Person(id="recipient", name=name, title="", email=None, hiring_manager=False, topics=(), pointer="")
     interview = Interview(
@@ -207,7 +208,7 @@ def _alone(source: str, message: Message, to: str | None, options: Options) -> P
         pointer="",
     )
     return Plan(
-        path=source,
+        path="",  # no plan file: findings about the action point at the message (see _relocate)
         base_dir=Path.cwd(),
         document=Document(source, "", {}, {}),
         candidate_name="",

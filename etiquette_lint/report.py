@@ -74,6 +74,9 @@ class Report:
     inputs: tuple[str, ...] = field(
         default=(), compare=False, repr=False
     )  # every file read: --output never replaces one
+    # presend (1.1): the pointer of the planned action the message was matched to, "" when it was
+    # not matched; None in reports of other commands (no "presend" key in JSON).
+    presend: str | None = field(default=None, compare=False)
 
     def counts(self) -> dict[str, int]:
         counts = {"error": 0, "warning": 0, "info": 0}
@@ -82,13 +85,16 @@ class Report:
         return counts
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "version": 1,
             "tool": {"name": "etiquette-lint", "version": self.version},
             "findings": [f.to_dict() for f in self.findings],
             "errors": [e.to_dict() for e in self.errors],
             "summary": {"files": self.files, **self.counts()},
         }
+        if self.presend is not None:
+            out["presend"] = {"matched": self.presend} if self.presend else None
+        return out
 
     def fails(self, fail_on: str) -> bool:
         if fail_on == "never":

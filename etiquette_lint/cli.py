@@ -215,6 +215,11 @@ def check(
     help="Match the message to a planned action dated at most this many days from it.",
 )
 @click.option(
+    "--headers",
+    type=click.Path(dir_okay=False),
+    help="A file of header lines whose To:, Cc: and Bcc: count as the message's (git send-email 2.41+ hooks).",
+)
+@click.option(
     "--on-plan-error",
     type=click.Choice(["block", "pass"]),
     default="block",
@@ -231,6 +236,7 @@ def presend(
     skip_unknown_recipients,
     recipients,
     match_days,
+    headers,
     on_plan_error,
     fmt,
     output,
@@ -263,6 +269,7 @@ def presend(
                 date=when,
                 recipients=tuple(recipients),
                 match_days=match_days,
+                headers=headers,
             )
         except PlanUnusable as unusable:
             if on_plan_error == "pass":

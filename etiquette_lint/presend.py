@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from email import policy
+from email.parser import HeaderParser
 from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
 
@@ -105,17 +107,23 @@ def presend(
     date: str | None = None,
     recipients: tuple[str, ...] = (),
     match_days: int = 3,
+    headers: str | None = None,
 ) -> Report:
     """Lint the message `source` (or `data`) as the action of the plan at `plan_path` it carries
-    out, or as its next action; `recipients`: envelope addresses besides the headers' (a
-    sendmail-style hook's arguments). Raises EtiquetteLintError for unusable input (NoRecipient
-    when it goes to nobody in the plan), PlanUnusable when the plan cannot be read."""
+    out, or as its next action. `recipients`: envelope addresses besides the headers' (a
+    sendmail-style hook's arguments); `headers`: a file of header lines whose To:, Cc: and Bcc:
+    count as the message's (the SMTP headers git send-email 2.41+ gives its validate hook).
+    Raises EtiquetteLintError for unusable input (NoRecipient when it goes to nobody in the
+    plan), PlanUnusable when the plan cannot be read."""
     if kind is not None and kind not in KINDS:
         raise InputError(f"--kind {kind!r} is not one of {', '.join(KINDS)}")
     if match_days < 0:
         raise InputError(f"--match-days: expected a number of days, 0 or more, got {match_days}")
     when = _when_option(date) if date else None  # in the plan's zone once the plan is read
     message, eml = read_message(source, data)
+    if headers is not None:
+        message = _with_headers(message, headers)
+        eml = True
     ruleset = load_rules(options.rules_dirs)
     if plan_path is None:
         settings = settings_for(Path(source) if source != "-" else None, options, ruleset)
@@ -156,6 +164,23 @@ def presend(
         sent = plan.actions[-1:]
     anchor = _anchor(source, message)
     return _report(plan, sent, settings, ruleset, source, message, anchor, matched=planned and planned.pointer)
+
+
+def _with_headers(message: Message, path: str) -> Message:
+    """`message` with the recipients of the header lines in file `path` added to its own."""
+    data = read_file(path, limit=MAX_DRAFT_BYTES, expected="a file of mail header lines (--headers)")
+    parsed = HeaderParser(policy=policy.compat32).parsestr(data.decode("utf-8", "replace"))
+
+    def addresses(name: str, own: tuple[str, ...]) -> tuple[str, ...]:
+        found = [a.lower() for _, a in getaddresses([str(v) for v in parsed.get_all(name) or []]) if "@" in a]
+        return tuple(dict.fromkeys(own + tuple(found)))
+
+    return replace(
+        message,
+        to_addresses=addresses("To", message.to_addresses),
+        cc_addresses=addresses("Cc", message.cc_addresses),
+        bcc_addresses=addresses("Bcc", message.bcc_addresses),
+    )
 
 
 def _when_option(value: str) -> When:

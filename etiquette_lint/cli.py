@@ -12,8 +12,9 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .entry import render, use_color
 from .errors import ConfigError, EtiquetteLintError
-from .formats import to_json, to_statistics, to_text
+from .formats import to_statistics
 from .lint import Options, lint_files
 from .report import Report
 
@@ -94,26 +95,6 @@ def make_options(today, select, extend_select, ignore, config, rules_dirs) -> Op
     )
 
 
-def render(report: Report, fmt: str, *, color: bool) -> str:
-    if fmt == "json":
-        return to_json(report)
-    if fmt == "sarif":
-        from .sarif import to_sarif
-
-        return to_sarif(report)
-    if fmt == "github":
-        from .github import to_github
-
-        return to_github(report)
-    return to_text(report, color=color)
-
-
-def use_color(no_color: bool, output: str | None) -> bool:
-    if no_color or output or os.environ.get("NO_COLOR"):
-        return False
-    return sys.stdout.isatty()
-
-
 def emit(text: str, output: str | None, protected: list[str]) -> None:
     """Print, or write the report atomically to --output (never over an input file)."""
     if not output:
@@ -154,8 +135,14 @@ def cli() -> None:
 @click.argument("paths", nargs=-1)
 @common_options
 @click.option("--statistics", is_flag=True, help="Print how many findings each rule has instead of the findings.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Lint plans in N processes (default: the number of cores); the output is the same.",
+)
 def check(
-    paths, fmt, output, fail_on, today, select, extend_select, ignore, config, rules_dirs, no_color, statistics
+    paths, fmt, output, fail_on, today, select, extend_select, ignore, config, rules_dirs, no_color, statistics, jobs
 ) -> int:
     """Lint plan files (a folder: every *.plan.yaml/.yml/.json below it; -: standard input)."""
     paths = list(paths) or ["."]
@@ -169,7 +156,7 @@ def check(
             raise UsageProblem(
                 f"-: standard input is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})"
             ) from None
-    report = lint_files(paths, options, stdin_text=stdin_text)
+    report = lint_files(paths, options, stdin_text=stdin_text, jobs=jobs)
     if statistics and fmt == "text":
         emit(to_statistics(report), output, paths)
         return 2 if report.errors else (1 if report.fails(fail_on) else 0)

@@ -11,8 +11,8 @@ changed there must never crash a run, hang it, change a verdict or make it write
   planted link is replaced, never followed); they are opened without following links and
   without blocking, and used only when they are regular files of ours no one else can write,
   no larger than the caller's cap;
-- every file carries a keyed digest (HMAC-SHA256) over its name and content, checked before a
-  byte of it is used. The key is 32 random bytes in the folder (0600), so a valid digest means
+- every file carries a keyed digest (BLAKE2b in its keyed mode, a MAC) over its name and content,
+  checked before a byte of it is used. The key is 32 random bytes in the folder (0600), so a valid digest means
   the file was written by etiquette-lint under this user: a damaged, truncated, swapped or
   hand-edited file fails the check and is ignored (and rebuilt by the caller).
 
@@ -22,16 +22,15 @@ Anything odd is treated as absent. `ETIQUETTE_LINT_NO_CACHE=1` turns every cache
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import hmac
 import os
-import secrets
 import stat
 from pathlib import Path
 
+from .digest import SIZE, digest, same_digest
+
 KEY_NAME = "key"
 KEY_BYTES = 32
-DIGEST_BYTES = 32
+DIGEST_BYTES = SIZE
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 _CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 
@@ -57,7 +56,7 @@ class Folder:
         self.key = key
 
     def _digest(self, name: str, payload: bytes) -> bytes:
-        return hmac.new(self.key, name.encode("utf-8") + b"\0" + payload, hashlib.sha256).digest()
+        return digest(name.encode("utf-8") + b"\0" + payload, key=self.key)
 
     def read(self, name: str, limit: int) -> bytes | None:
         """The content of `name` when it is a regular file of ours, at most `limit` bytes, whose
@@ -65,8 +64,8 @@ class Folder:
         data = _read_private(self.fd, name, limit + DIGEST_BYTES)
         if data is None or len(data) < DIGEST_BYTES:
             return None
-        digest, payload = data[:DIGEST_BYTES], data[DIGEST_BYTES:]
-        if not hmac.compare_digest(digest, self._digest(name, payload)):
+        mac, payload = data[:DIGEST_BYTES], data[DIGEST_BYTES:]
+        if not same_digest(mac, self._digest(name, payload)):
             return None
         return payload
 
@@ -152,7 +151,7 @@ def _key(fd: int) -> bytes | None:
             continue
         except OSError:
             return None
-        key = secrets.token_bytes(KEY_BYTES)
+        key = os.urandom(KEY_BYTES)
         try:
             os.write(handle, key)
         finally:
@@ -200,7 +199,7 @@ def _read_private(fd: int, name: str, limit: int) -> bytes | None:
 
 
 def _write_private(fd: int, name: str, data: bytes) -> bool:
-    temporary = f".{name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    temporary = f".{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
     try:
         handle = os.open(temporary, _CREATE_FLAGS, 0o600, dir_fd=fd)
     except OSError:

@@ -206,11 +206,15 @@ def run_check(params: dict, today, color: bool):
 
 
 def _write(stdout: str, stderr: str, status: int) -> int:
+    from .errors import EtiquetteLintError
+    from .output.destination import write_stdout
+
     try:
-        sys.stdout.write(stdout)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        return 1
+        write_stdout(stdout)
+    except EtiquetteLintError as exc:  # as cli.main words it
+        sys.stderr.write(f"etiquette-lint: {exc}\n")
+        sys.stderr.flush()
+        return 2
     if stderr:
         sys.stderr.write(stderr)
         sys.stderr.flush()

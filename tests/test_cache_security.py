@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from etiquette_lint import regex_cache
-from etiquette_lint.core import private_cache
+from etiquette_lint.core import private_cache, results
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "multi"
@@ -56,6 +56,8 @@ def warm(tmp_path) -> Path:
     assert result.returncode in (0, 1), result.stderr
     folder = tmp_path / "etiquette-lint"
     assert (folder / regex_cache.file_name()).is_file()
+    for kept in folder.glob(results.PREFIX + "*"):  # so that the next run reads the patterns again
+        kept.unlink()
     return folder
 
 
@@ -183,3 +185,18 @@ def test_a_file_swapped_with_another_is_refused(tmp_path):
     os.replace(tmp_path / "etiquette-lint" / "b", tmp_path / "etiquette-lint" / "a")
     assert folder.read("a", 100) is None
     assert folder.read("b", 100) is None
+
+
+@pytest.mark.parametrize("plant", ["fifo", "zero", "garbage"])
+def test_an_odd_kept_result_is_ignored(tmp_path, uncached, plant):
+    first = check(tmp_path)
+    same_verdict(first, uncached)
+    (kept,) = (tmp_path / "etiquette-lint").glob(results.PREFIX + "*")
+    kept.unlink()
+    if plant == "fifo":
+        os.mkfifo(kept, 0o600)
+    elif plant == "zero":
+        kept.symlink_to("/dev/zero")
+    else:
+        kept.write_bytes(b"\0" * 32 + b'{"deps": [], "stdout": "", "stderr": "", "status": 0}')
+    same_verdict(check(tmp_path), uncached)

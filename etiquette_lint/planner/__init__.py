@@ -1,0 +1,1 @@
+"""The planner: what is due and when (windows, agenda), the plan as a timeline, and starting a plan."""

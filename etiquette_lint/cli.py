@@ -213,7 +213,14 @@ def presend(
     options = make_options(today, select, extend_select, ignore, config, rules_dirs)
     data = sys.stdin.buffer.read() if message == "-" else None
     try:
-        report = check_message(message, options, data=data, plan_path=plan_path, to=to, kind=kind, date=when)
+        try:
+            report = check_message(message, options, data=data, plan_path=plan_path, to=to, kind=kind, date=when)
+        except EtiquetteLintError:
+            raise
+        except Exception as exc:  # a bug: one error naming the message, reported like any other
+            from .lint import internal_error
+
+            raise internal_error(exc, message) from None
     except EtiquetteLintError as exc:
         if isinstance(exc, NoRecipient) and skip_unknown_recipients:
             click.echo(f"etiquette-lint: {exc}; not checked", err=True)

@@ -177,8 +177,11 @@ def test_kept_until_anything_read_changes(cache_home, copy, capsys, monkeypatch)
     config.unlink()
     expect_rerun(capsys, runs, configured)
 
-    # the date
+    # the date, the time zone
     expect_rerun(capsys, runs, edited, today="2026-12-24")
+    monkeypatch.setenv("TZ", "Pacific/Auckland")
+    expect_rerun(capsys, runs, edited)
+    monkeypatch.delenv("TZ")
 
     # a rule file in a --rules folder, and an option
     rules = copy.parent / "my-rules"

@@ -2,8 +2,8 @@
 
 A `check` is a pure function of what it reads: the plan files, their drafts, the configuration
 (and the absence of a nearer one), the rule files and phrase lists, the options, the date and the
-code. The key of a kept result is a digest over the options, the date, the working folder, the
-plan files found and their bytes, every file of the --rules folders, the --config file, and the
+code. The key of a kept result is a digest over the options, the date, the machine's time zone, the
+working folder, the plan files found and their bytes, every file of the --rules folders, the --config file, and the
 code (every file of the package, its rules and schemas, and the interpreter). The result records
 what else it read, each with the digest of its bytes or "absent": the drafts, and in every folder
 from a plan up to the root both configuration names (`.etiquette-lint.yaml`, `pyproject.toml`).
@@ -105,6 +105,7 @@ def run_key(options: dict, files: list[str]) -> str | None:
         plans.append([file, digest])
     key = {
         "code": code_digest(),
+        "zone": _zone(),
         "cwd": os.getcwd(),
         "options": options,
         "plans": plans,
@@ -112,6 +113,20 @@ def run_key(options: dict, files: list[str]) -> str | None:
         "config": _file_digest(options["config"]) if options.get("config") else None,
     }
     return hexdigest(json.dumps(key, sort_keys=True).encode())
+
+
+def _zone() -> list:
+    """The machine's time zone: times without an offset are read in it (plan.py)."""
+    import time
+
+    return [
+        os.environ.get("TZ"),
+        list(time.tzname),
+        time.timezone,
+        time.altzone,
+        os.path.realpath("/etc/localtime"),
+        _file_digest("/etc/localtime"),
+    ]
 
 
 def config_candidates(plan: str) -> list[str]:

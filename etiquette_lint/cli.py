@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -11,8 +10,9 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .entry import render, use_color
 from .errors import ConfigError, EtiquetteLintError
-from .formats import to_json, to_statistics, to_text
+from .formats import to_statistics
 from .lint import Options, lint_files
 from .report import Report
 
@@ -95,26 +95,6 @@ def make_options(today, select, extend_select, ignore, config, rules_dirs) -> Op
     )
 
 
-def render(report: Report, fmt: str, *, color: bool) -> str:
-    if fmt == "json":
-        return to_json(report)
-    if fmt == "sarif":
-        from .sarif import to_sarif
-
-        return to_sarif(report)
-    if fmt == "github":
-        from .github import to_github
-
-        return to_github(report)
-    return to_text(report, color=color)
-
-
-def use_color(no_color: bool, output: str | None) -> bool:
-    if no_color or output or os.environ.get("NO_COLOR"):
-        return False
-    return sys.stdout.isatty()
-
-
 def emit(text: str, output: str | None, inputs) -> None:
     """Print, or write the report to --output: never over a file the command reads, atomically
     to a regular file, as a stream to a device or a pipe (see output/destination.py)."""
@@ -147,8 +127,14 @@ def cli() -> None:
 @click.argument("paths", nargs=-1)
 @common_options(formats=FORMATS + ["html"])
 @click.option("--statistics", is_flag=True, help="Print how many findings each rule has instead of the findings.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Lint plans in N processes (default: the number of cores); the output is the same.",
+)
 def check(
-    paths, fmt, output, fail_on, today, select, extend_select, ignore, config, rules_dirs, no_color, statistics
+    paths, fmt, output, fail_on, today, select, extend_select, ignore, config, rules_dirs, no_color, statistics, jobs
 ) -> int:
     """Lint plan files (a folder: every *.plan.yaml/.yml/.json below it; -: standard input)."""
     paths = list(paths) or ["."]
@@ -163,7 +149,7 @@ def check(
                 f"-: standard input is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})"
             ) from None
     plans: list = []
-    report = lint_files(paths, options, stdin_text=stdin_text, plans=plans)
+    report = lint_files(paths, options, stdin_text=stdin_text, plans=plans, jobs=jobs)
     if fmt == "html":
         from .planner.views import html_page
 

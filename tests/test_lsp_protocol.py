@@ -106,9 +106,9 @@ def test_a_burst_of_edits_is_linted_once_with_the_latest_text(tmp_path, monkeypa
 
 def test_a_draft_is_matched_only_to_plans_that_name_it(tmp_path, monkeypatch):
     """Opening a Markdown file must not lint every plan in the folders above it."""
-    from etiquette_lint import lsp as server_module
-
     from types import SimpleNamespace
+
+    from etiquette_lint import lsp as server_module
 
     ls = server_module.EtiquetteServer()
     workspace = SimpleNamespace(folders={}, text_documents={})

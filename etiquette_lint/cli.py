@@ -183,7 +183,34 @@ def check(
 @click.option(
     "--skip-unknown-recipients",
     is_flag=True,
-    help="Exit 0 without checking when the message goes to no interviewer of the plan (for mail hooks).",
+    hidden=True,
+    help="Kept for 1.0 hooks: a message to nobody in the plan is never checked (exit 0, one line on stderr).",
+)
+@click.option(
+    "--recipient",
+    "recipients",
+    multiple=True,
+    metavar="ADDR",
+    help="An envelope recipient (repeatable): what a sendmail-style hook passes; Bcc'd people count too.",
+)
+@click.option(
+    "--match-days",
+    type=click.IntRange(min=0),
+    default=3,
+    show_default=True,
+    help="Match the message to a planned action dated at most this many days from it.",
+)
+@click.option(
+    "--headers",
+    type=click.Path(dir_okay=False),
+    help="A file of header lines whose To:, Cc: and Bcc: count as the message's (git send-email 2.41+ hooks).",
+)
+@click.option(
+    "--on-plan-error",
+    type=click.Choice(["block", "pass"]),
+    default="block",
+    show_default=True,
+    help="When the plan cannot be read: block (exit 2) or pass (exit 0, a warning on stderr; for hooks).",
 )
 @common_options
 def presend(
@@ -193,6 +220,10 @@ def presend(
     kind,
     when,
     skip_unknown_recipients,
+    recipients,
+    match_days,
+    headers,
+    on_plan_error,
     fmt,
     output,
     fail_on,
@@ -206,7 +237,7 @@ def presend(
 ) -> int:
     """Check MESSAGE (.eml, or text/Markdown with --to; -: standard input) before it is sent, as the
     plan's next action. The exit status follows --fail-on, so a hook can refuse to send."""
-    from .presend import NoRecipient
+    from .presend import NoRecipient, PlanUnusable
     from .presend import presend as check_message
     from .report import Report
 
@@ -214,7 +245,26 @@ def presend(
     data = sys.stdin.buffer.read() if message == "-" else None
     try:
         try:
-            report = check_message(message, options, data=data, plan_path=plan_path, to=to, kind=kind, date=when)
+            report = check_message(
+                message,
+                options,
+                data=data,
+                plan_path=plan_path,
+                to=to,
+                kind=kind,
+                date=when,
+                recipients=tuple(recipients),
+                match_days=match_days,
+                headers=headers,
+            )
+        except PlanUnusable as unusable:
+            if on_plan_error == "pass":
+                first = str(unusable.error).splitlines()[0]
+                click.echo(
+                    f"etiquette-lint: warning: {first}; the message was not checked (--on-plan-error pass)", err=True
+                )
+                return 0
+            raise unusable.error from None
         except EtiquetteLintError:
             raise
         except Exception as exc:  # a bug: one error naming the message, reported like any other
@@ -222,11 +272,11 @@ def presend(
 
             raise internal_error(exc, message) from None
     except EtiquetteLintError as exc:
-        if isinstance(exc, NoRecipient) and skip_unknown_recipients:
+        if isinstance(exc, NoRecipient):
             click.echo(f"etiquette-lint: {exc}; not checked", err=True)
             if fmt == "text":
                 return 0
-            report = Report((), (), 0, version=__version__)
+            report = Report((), (), 0, version=__version__, presend="")
         elif fmt == "text" and not output:
             raise  # one line on standard error, exit status 2 (see main)
         else:

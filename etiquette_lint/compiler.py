@@ -30,6 +30,9 @@ A condition is a list of patterns:
 
 from __future__ import annotations
 
+import re
+import string
+
 from .errors import RuleError
 from .facts import COMMON_FIELDS, FACT_FIELDS, TIERS
 
@@ -197,10 +200,40 @@ def compile_rule(rule, params: dict) -> tuple[list[dict], dict[str, str]]:
     return compiler.compile(), dict(compiler.kinds)
 
 
+# A placeholder names a parameter, or one field of a bound fact: nothing else (no attribute or
+# index beyond that, no conversion, no format spec, so no nested placeholder in a spec either).
+_PLACEHOLDER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?")
+
+
+def template_fields(template: str) -> list[str]:
+    """The placeholders of a message template: 'alias.field' or a parameter name. Rules are data:
+    a template that asks for more (`{a.x.__class__}`, `{a.x[0]}`, `{a.x!r}`, `{a.x:{a.y}}`,
+    `{a.x:>99999}`) is a RuleError when the rule loads."""
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        raise RuleError(f"malformed message template {template!r}: {exc}") from None
+    names = []
+    for _literal, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        shown = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+        if conversion or spec:
+            raise RuleError(
+                f"placeholder {shown} has a conversion or a format spec; "
+                "expected a plain {alias.field} or {parameter}"
+            )
+        if not _PLACEHOLDER.fullmatch(name):
+            raise RuleError(
+                f"placeholder {shown} is not a plain name; expected {{alias.field}} or {{parameter}} "
+                "(no attributes, indexes or positions beyond that)"
+            )
+        names.append(name)
+    return names
+
+
 def check_rule(rule) -> None:
     """Compile with the default parameters and check every template placeholder."""
-    from .rules import template_fields
-
     _, kinds = compile_rule(rule, rule.defaults())
     if rule.report not in kinds:
         raise RuleError(
@@ -212,7 +245,11 @@ def check_rule(rule) -> None:
     templates += [(f"/notes/{i}/text", n["text"]) for i, n in enumerate(rule.notes)]
     templates += [(f"/related/{i}/message", r["message"]) for i, r in enumerate(rule.related)]
     for pointer, template in templates:
-        for name in template_fields(template):
+        try:
+            names = template_fields(template)
+        except RuleError as exc:
+            raise RuleError(exc.message, pointer=pointer) from None
+        for name in names:
             _check_name(name, kinds, rule, pointer)
     for group, key in (("messages", "when"), ("notes", "when")):
         for i, entry in enumerate(getattr(rule, group)):

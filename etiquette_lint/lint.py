@@ -118,28 +118,23 @@ def lint_plan(plan: Plan, settings: Settings, ruleset: RuleSet) -> list[Finding]
     )
 
 
-class _Fields(dict):
-    """Format-map access to bound facts as {alias.field} and to parameters as {name}."""
-
-    def __missing__(self, key):  # pragma: no cover - templates are checked when rules load
-        return "{" + key + "}"
-
-
-class _Fact:
-    def __init__(self, fact: dict) -> None:
-        self._fact = fact
-
-    def __getattr__(self, name: str):
-        value = self._fact.get(name, "")
-        if isinstance(value, float):
-            return f"{value:g}"
-        return value
-
-
 def _render(template: str, bound: dict, params: dict) -> str:
-    values = _Fields({alias: _Fact(fact) for alias, fact in bound.items()})
-    values.update(params)
-    return string.Formatter().vformat(template, (), values)
+    """Fill a message template. Only `{alias.field}` of a bound fact and `{parameter}` are looked
+    up, as plain dictionary reads: no attribute access, no indexing, no format spec, whatever the
+    template says (load time refuses anything else: see compiler.template_fields)."""
+    out = []
+    for literal, name, _spec, _conversion in string.Formatter().parse(template):
+        out.append(literal)
+        if name is None:
+            continue
+        if "." in name:
+            alias, fieldname = name.split(".", 1)
+            fact = bound.get(alias)
+            value = fact.get(fieldname, "") if isinstance(fact, dict) else ""
+        else:
+            value = params.get(name, "")
+        out.append(f"{value:g}" if isinstance(value, float) else str(value))
+    return "".join(out)
 
 
 def _holds(when: dict, bound: dict) -> bool:

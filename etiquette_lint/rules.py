@@ -8,15 +8,17 @@ file and the field, never in the middle of a lint.
 from __future__ import annotations
 
 import json
-import string
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .compiler import check_rule, template_fields
 from .errors import RuleError
 from .resources import rules_dir, schema_path
 from .source import load_document
 from .text import PhraseList, load_phrase_lists
+
+__all__ = ["Rule", "RuleSet", "load_rule_file", "load_rules", "template_fields"]
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -65,8 +67,6 @@ def _validator():
 def load_rule_file(file: Path, *, validate: bool = True) -> Rule:
     """Load one rule file. `validate=False` skips the JSON Schema check, for the built-in rules:
     the tests validate those, and skipping it keeps a cold start fast."""
-    from .compiler import check_rule
-
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -147,11 +147,3 @@ def _load_rules(extra_folders: tuple[str, ...]) -> RuleSet:
             rules[rule.id] = rule
     phrases = load_phrase_lists(folders, trusted=builtin)
     return RuleSet(rules, phrases, tuple(str(f) for f in folders))
-
-
-def template_fields(template: str) -> list[str]:
-    """The placeholders of a message template: 'alias.field' or a parameter name."""
-    try:
-        return [name for _, name, _, _ in string.Formatter().parse(template) if name]
-    except ValueError as exc:
-        raise RuleError(f"malformed message template {template!r}: {exc}") from None

@@ -275,3 +275,47 @@ def _check_name(name: str, kinds: dict, rule, pointer: str) -> None:
         )
     if field not in _fields(kinds[alias]):
         raise RuleError(f"placeholder {{{name}}}: {kinds[alias]} facts have no field {field!r}", pointer=pointer)
+
+
+_PY_OPERATORS = {
+    "eq": lambda a, b: a == b,
+    "ne": lambda a, b: a != b,
+    "lt": lambda a, b: a < b,
+    "lte": lambda a, b: a <= b,
+    "gt": lambda a, b: a > b,
+    "gte": lambda a, b: a >= b,
+}
+
+
+def could_match(where: dict, fact: dict, params: dict) -> bool:
+    """Whether `fact` can satisfy the tests of a (loaded, checked) `where` on its own: tests that
+    refer to other facts (`same:`, `ref:`) count as passed, so the answer errs on the side of
+    keeping a fact. Used to leave out pair facts no enabled rule can use."""
+
+    def value(v):
+        return params.get(v[1:]) if isinstance(v, str) and v.startswith("$") else v
+
+    for name, test in where.items():
+        if name == "any":
+            if not any(could_match(branch, fact, params) for branch in test):
+                return False
+            continue
+        actual = fact.get(name)
+        if isinstance(test, dict):
+            if "in" in test:
+                if actual not in [value(v) for v in test["in"]]:
+                    return False
+                continue
+            if "same" in test:
+                continue
+            op, operand = next(iter(test.items()))
+            if isinstance(operand, dict) or op not in _PY_OPERATORS:
+                continue
+            try:
+                if not _PY_OPERATORS[op](actual, value(operand)):
+                    return False
+            except TypeError:
+                continue
+        elif actual != value(test):
+            return False
+    return True

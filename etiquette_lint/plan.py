@@ -21,6 +21,7 @@ import jsonschema
 
 from .cache import by_content
 from .errors import EtiquetteLintError, InputError, InputErrors
+from .limits import check_plan_limits
 from .messages import Message, inline_message, read_draft, subject_segment
 from .resources import schema_path
 from .source import Document, load_document
@@ -230,6 +231,7 @@ def _validated_document(text: str, path: str) -> Document:
     data = document.data
     if data is None:
         raise InputError("the file is empty; expected a plan (version: 1, candidate, interviews, actions)", path=path)
+    check_plan_limits(document)  # before any work on a plan beyond the documented limits
     errors = []
     for error in sorted(_validator().iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.validator)):
         pointer = _pointer(error.absolute_path)

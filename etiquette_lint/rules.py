@@ -14,8 +14,9 @@ from pathlib import Path
 
 from .compiler import check_rule, template_fields
 from .errors import RuleError
+from .limits import MAX_RULE_FILE_BYTES
 from .resources import rules_dir, schema_path
-from .source import load_document
+from .source import FileProblem, load_document, read_regular
 from .text import PhraseList, load_phrase_lists
 
 __all__ = ["Rule", "RuleSet", "load_rule_file", "load_rules", "template_fields"]
@@ -68,8 +69,10 @@ def load_rule_file(file: Path, *, validate: bool = True) -> Rule:
     """Load one rule file. `validate=False` skips the JSON Schema check, for the built-in rules:
     the tests validate those, and skipping it keeps a cold start fast."""
     try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_regular(file, MAX_RULE_FILE_BYTES).decode("utf-8")
+    except FileProblem as problem:
+        raise RuleError(f"{problem.reason}; expected a rule file", path=str(file)) from None
+    except UnicodeDecodeError as exc:
         raise RuleError(f"cannot be read: {exc}", path=str(file)) from None
     try:
         document = load_document(text, str(file))

@@ -70,3 +70,34 @@ def test_plain_fields_and_parameters_still_render(capsys, tmp_path):
 def test_the_secret_is_really_in_the_environment_of_the_test(monkeypatch):
     monkeypatch.setenv("ETIQUETTE_TEST_SECRET", SECRET)
     assert os.environ["ETIQUETTE_TEST_SECRET"] == SECRET
+
+
+@pytest.mark.parametrize(
+    ("pattern", "why"),
+    [
+        (r"(\w+\s?)*!", "itself repeated"),
+        (r"(?:a|ab)*c", "alternation"),
+        (r"(\w+) \1", "backreference"),
+        ("x" * 12_000, "longer than"),
+    ],
+    ids=["nested-repeat", "repeated-alternation", "backreference", "long"],
+)
+def test_a_phrase_list_that_could_take_super_linear_time_is_refused(capsys, tmp_path, pattern, why):
+    phrases = tmp_path / "rules" / "phrases"
+    phrases.mkdir(parents=True)
+    path = phrases / "slow.yaml"
+    path.write_text(yaml.safe_dump({"name": "slow", "patterns": ["please respond", pattern]}), encoding="utf-8")
+    code = main(["check", str(EXAMPLES / "messy"), "--today", "2026-11-26", "--rules", str(tmp_path / "rules")])
+    err = capsys.readouterr().err
+    assert code == 2 and str(path) in err and "/patterns/1" in err and why in err
+
+
+def test_an_ordinary_custom_phrase_list_loads(capsys, tmp_path):
+    phrases = tmp_path / "rules" / "phrases"
+    phrases.mkdir(parents=True)
+    (phrases / "mine.yaml").write_text(
+        yaml.safe_dump({"name": "mine", "patterns": [r"(?:please )?get back to me (?:asap|soon)", r"\w+ \w+ now"]}),
+        encoding="utf-8",
+    )
+    code = main(["check", str(EXAMPLES / "messy"), "--today", "2026-11-26", "--rules", str(tmp_path / "rules")])
+    assert code == 1, capsys.readouterr().err

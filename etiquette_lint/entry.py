@@ -133,21 +133,18 @@ def split_ids(values) -> tuple[str, ...]:
 
 def fast_check(params: dict) -> int | None:
     """Run `check` with parsed parameters; None when it must go to click instead (an error)."""
-    from datetime import date
-
     from .core import results
     from .core.discovery import discover
 
     paths = list(params["paths"]) or ["."]
     color = use_color(params["no_color"], None)
-    today = params["today"] or date.today()
     files = discover(paths)
     key_options = {
         "command": "check",
         "paths": paths,
         "fmt": params["fmt"],
         "fail_on": params["fail_on"],
-        "today": today.isoformat(),
+        "today": params["today"].isoformat() if params["today"] else _local_today(),
         "select": list(split_ids(params["select"])),
         "extend_select": list(split_ids(params["extend_select"])),
         "ignore": list(split_ids(params["ignore"])),
@@ -161,6 +158,11 @@ def fast_check(params: dict) -> int | None:
     kept = results.lookup(key) if key else None
     if kept is not None:
         return _write(kept["stdout"], kept["stderr"], kept["status"])
+    from datetime import date
+
+    today = params["today"] or date.today()
+    if today.isoformat() != key_options["today"]:  # midnight passed while starting: no cache
+        key = None
     if params["fmt"] == "text" and not params["statistics"] and len(files) > 1 and "-" not in files:
         return _stream_check(params, today, color, key, files)
     try:
@@ -176,6 +178,13 @@ def fast_check(params: dict) -> int | None:
         except Exception:  # keeping the result is a favour: never a failure
             pass
     return code
+
+
+def _local_today() -> str:
+    """Today's date as date.today() gives it (local time), without importing datetime."""
+    import time
+
+    return time.strftime("%Y-%m-%d", time.localtime())
 
 
 def run_check(params: dict, today, color: bool):

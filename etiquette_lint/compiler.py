@@ -214,6 +214,9 @@ def check_rule(rule) -> None:
     for pointer, template in templates:
         for name in template_fields(template):
             _check_name(name, kinds, rule, pointer)
+    for name in template_fields(rule.fix):  # the fix line names parameters only (explain shows it too)
+        if name not in rule.parameters:
+            raise RuleError(f"placeholder {{{name}}} in the fix is not a parameter of the rule", pointer="/fix")
     for group, key in (("messages", "when"), ("notes", "when")):
         for i, entry in enumerate(getattr(rule, group)):
             for name in entry[key]:

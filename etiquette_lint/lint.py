@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,8 +14,9 @@ from .config import Settings, find_config, read_config, resolve
 from .errors import EtiquetteLintError, InputError
 from .facts import build_facts
 from .plan import Plan, load_plan
+from .planner.windows import Cadence
 from .report import Finding, Related, Report
-from .rules import Rule, RuleSet, load_rules
+from .rules import TEMPLATES, Rule, RuleSet, load_rules
 from .suppressions import UNUSED_SUPPRESSION
 from .suppressions import apply as apply_suppressions
 
@@ -96,7 +96,7 @@ def lint_plan(plan: Plan, settings: Settings, ruleset: RuleSet) -> list[Finding]
     those that suppression comments silence (see suppressions.py)."""
     if not settings.rules:
         return apply_suppressions(plan, [], ran=(), known=ruleset.rules, severity=settings.unused_suppression)
-    facts = build_facts(plan, ruleset.phrases)
+    facts = build_facts(plan, ruleset.phrases, cadence=Cadence.of(settings, ruleset))
     conditions = _conditions(ruleset, settings.key())
     matches = engine.evaluate(conditions, facts)
     seen = set()
@@ -110,10 +110,26 @@ def lint_plan(plan: Plan, settings: Settings, ruleset: RuleSet) -> list[Finding]
             continue
         seen.add(key)
         findings.append(finding)
+    findings = _without_yielded(findings, ruleset)
     findings.sort(key=Finding.sort_key)
     return apply_suppressions(
         plan, findings, ran=settings.rules, known=ruleset.rules, severity=settings.unused_suppression
     )
+
+
+def _without_yielded(findings: list[Finding], ruleset: RuleSet) -> list[Finding]:
+    """Drop a finding whose rule `yields_to` another rule that reported the same place(s): the
+    same pointer and the same related pointers (email-and-call over follow-up-too-soon)."""
+
+    def place(f: Finding) -> tuple:
+        return (f.pointer, frozenset(r.pointer for r in f.related))
+
+    reported = {(f.rule, place(f)) for f in findings}
+    return [
+        f
+        for f in findings
+        if not any((other, place(f)) in reported for other in ruleset.rules[f.rule].yields_to)
+    ]
 
 
 class _Fields(dict):
@@ -137,7 +153,7 @@ class _Fact:
 def _render(template: str, bound: dict, params: dict) -> str:
     values = _Fields({alias: _Fact(fact) for alias, fact in bound.items()})
     values.update(params)
-    return string.Formatter().vformat(template, (), values)
+    return TEMPLATES.vformat(template, (), values)
 
 
 def _holds(when: dict, bound: dict) -> bool:
@@ -198,7 +214,7 @@ def _finding(rule: Rule, severity: str, params: dict, bound: dict, plan: Plan) -
         end_column=end_column,
         pointer=fact["pointer"],
         related=tuple(related),
-        fix=" ".join(rule.fix.split()),
+        fix=rule.fix_text(params),
         plan=plan.path,
     )
 

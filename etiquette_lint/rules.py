@@ -40,9 +40,31 @@ class Rule:
     related: tuple[dict, ...]
     examples: dict
     path: str
+    yields_to: tuple[str, ...] = ()  # rules whose finding on the same place(s) makes this one say nothing new
 
     def defaults(self) -> dict:
         return {name: spec["default"] for name, spec in self.parameters.items()}
+
+    def fix_text(self, params: dict | None = None) -> str:
+        """The fix line with the parameters in effect ('at least 3 days'), never their names."""
+        values = {**self.defaults(), **(params or {})}
+        return " ".join(TEMPLATES.vformat(self.fix, (), values).split())
+
+
+class _Templates(string.Formatter):
+    """Message and fix templates: `{name}` as usual, and a unit after a number parameter:
+    `{min_gap_days:days}` reads '3 days' (or '1 day'), `{within_hours:hours}` '24 hours'."""
+
+    UNITS = ("days", "business days", "hours")
+
+    def format_field(self, value, format_spec: str):
+        if format_spec in self.UNITS:
+            unit = format_spec[:-1] if value == 1 else format_spec
+            return f"{value:g} {unit}" if isinstance(value, float) else f"{value} {unit}"
+        return super().format_field(value, format_spec)
+
+
+TEMPLATES = _Templates()
 
 
 @dataclass(frozen=True, eq=False)
@@ -118,6 +140,7 @@ def load_rule_file(file: Path, *, validate: bool = True) -> Rule:
         related=tuple(data.get("related", ())),
         examples=data["examples"],
         path=str(file),
+        yields_to=tuple(data.get("yields_to", ())),
     )
     try:
         check_rule(rule)

@@ -33,6 +33,10 @@ CATALOGUE = {
     "no-follow-up": ("error", True, {}),
     "late-thank-you": ("warning", True, {"within_hours": 24}),
     "handwritten-note": ("info", False, {}),
+    # catalogue 1.1: the cadence rules
+    "overdue-action": ("warning", True, {}),
+    "contact-after-rejection": ("warning", True, {"max_after": 1}),
+    "follow-up-due": ("info", True, {"grace_business_days": 2, "quiet_business_days": 7}),
 }
 RULES = load_rules().rules
 

@@ -125,11 +125,7 @@ def _without_yielded(findings: list[Finding], ruleset: RuleSet) -> list[Finding]
         return (f.pointer, frozenset(r.pointer for r in f.related))
 
     reported = {(f.rule, place(f)) for f in findings}
-    return [
-        f
-        for f in findings
-        if not any((other, place(f)) in reported for other in ruleset.rules[f.rule].yields_to)
-    ]
+    return [f for f in findings if not any((other, place(f)) in reported for other in ruleset.rules[f.rule].yields_to)]
 
 
 class _Fields(dict):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -40,11 +39,13 @@ def _today(_ctx, _param, value: str | None) -> date | None:
 FORMATS = ["text", "json", "sarif", "github"]
 
 
-def common_options(func):
-    """The options shared by `check` and `presend` (see spec/cli-and-output.md)."""
+def common_options(func=None, *, formats: list[str] = FORMATS, fail_on: str = "error"):
+    """The options shared by `check`, `presend` and `timeline` (see spec/cli-and-output.md)."""
+    if func is None:
+        return lambda f: common_options(f, formats=formats, fail_on=fail_on)
     options = [
         click.option(
-            "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format."
+            "--format", "fmt", type=click.Choice(formats), default="text", show_default=True, help="Output format."
         ),
         click.option(
             "--output", type=click.Path(dir_okay=False), help="Write the report to FILE instead of standard output."
@@ -52,7 +53,7 @@ def common_options(func):
         click.option(
             "--fail-on",
             type=click.Choice(["error", "warning", "info", "never"]),
-            default="error",
+            default=fail_on,
             show_default=True,
             help="Lowest severity that makes the exit status 1.",
         ),
@@ -114,28 +115,20 @@ def use_color(no_color: bool, output: str | None) -> bool:
     return sys.stdout.isatty()
 
 
-def emit(text: str, output: str | None, protected: list[str]) -> None:
-    """Print, or write the report atomically to --output (never over an input file)."""
+def emit(text: str, output: str | None, inputs) -> None:
+    """Print, or write the report to --output: never over a file the command reads, atomically
+    to a regular file, as a stream to a device or a pipe (see output/destination.py)."""
+    from .output.destination import refuse_inputs, write_file, write_stdout
+
     if not output:
-        click.echo(text, nl=False)
+        write_stdout(text)
         return
-    target = Path(output)
-    resolved = target.resolve()
-    for path in protected:
-        if path != "-" and Path(path).exists() and Path(path).resolve() == resolved:
-            raise UsageProblem(f"--output {output!r} is one of the files being linted; expected another file")
-    try:
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=resolved.parent, delete=False, prefix=f".{target.name}.", suffix=".tmp"
-        ) as handle:
-            handle.write(text)
-        os.replace(handle.name, resolved)
-    except OSError as exc:
-        raise UsageProblem(f"cannot write --output {output!r}: {exc.strerror or exc}") from None
+    refuse_inputs(output, inputs)
+    write_file(text, output)
 
 
 def finish(report: Report, fmt: str, output: str | None, fail_on: str, no_color: bool, protected: list[str]) -> int:
-    emit(render(report, fmt, color=use_color(no_color, output)), output, protected)
+    emit(render(report, fmt, color=use_color(no_color, output)), output, [*protected, *report.inputs])
     if report.errors:
         if fmt != "text" or output:
             for error in report.errors:
@@ -152,7 +145,7 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1)
-@common_options
+@common_options(formats=FORMATS + ["html"])
 @click.option("--statistics", is_flag=True, help="Print how many findings each rule has instead of the findings.")
 def check(
     paths, fmt, output, fail_on, today, select, extend_select, ignore, config, rules_dirs, no_color, statistics
@@ -169,9 +162,15 @@ def check(
             raise UsageProblem(
                 f"-: standard input is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})"
             ) from None
-    report = lint_files(paths, options, stdin_text=stdin_text)
+    plans: list = []
+    report = lint_files(paths, options, stdin_text=stdin_text, plans=plans)
+    if fmt == "html":
+        from .planner.views import html_page
+
+        emit(html_page(plans, report, options, findings_list=True), output, [*paths, *report.inputs])
+        return _view_status(report, fail_on)
     if statistics and fmt == "text":
-        emit(to_statistics(report), output, paths)
+        emit(to_statistics(report), output, [*paths, *report.inputs])
         return 2 if report.errors else (1 if report.fails(fail_on) else 0)
     return finish(report, fmt, output, fail_on, no_color, paths)
 
@@ -239,7 +238,41 @@ def presend(
             raise  # one line on standard error, exit status 2 (see main)
         else:
             report = Report((), tuple(getattr(exc, "errors", [exc])), 1, version=__version__)
-    return finish(report, fmt, output, fail_on, no_color, [message] + ([plan_path] if plan_path else []))
+    from .lint import plan_inputs
+
+    read = [message, *(plan_inputs(plan_path) if plan_path and Path(plan_path).is_file() else [plan_path or ""])]
+    read += [config or "", *report.sources]
+    return finish(report, fmt, output, fail_on, no_color, read)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1)
+@common_options(formats=["text", "html"], fail_on="never")
+def timeline(paths, fmt, output, fail_on, today, select, extend_select, ignore, config, rules_dirs, no_color) -> int:
+    """The plan as a picture: per company in date order, interviews, actions, replies, decision
+    dates, today and the next due step, each with its findings (--format html: one page)."""
+    from .planner.views import html_page, timeline_text
+
+    paths = list(paths) or ["."]
+    options = make_options(today, select, extend_select, ignore, config, rules_dirs)
+    plans: list = []
+    report = lint_files(paths, options, plans=plans)
+    if fmt == "html":
+        emit(html_page(plans, report, options), output, [*paths, *report.inputs])
+    else:
+        emit(timeline_text(plans, report, options, color=use_color(no_color, output)), output, [*paths, *report.inputs])
+    return _view_status(report, fail_on, quiet=fmt == "text" and not output)
+
+
+def _view_status(report: Report, fail_on: str, *, quiet: bool = False) -> int:
+    """The exit status of a page or picture of the report; input errors also go to standard
+    error unless they are already on the terminal (`quiet`)."""
+    if report.errors:
+        if not quiet:
+            for error in report.errors:
+                click.echo(str(error), err=True)
+        return 2
+    return 1 if report.fails(fail_on) else 0
 
 
 @cli.command()
@@ -249,7 +282,8 @@ def lsp() -> int:
         from .lsp import serve
     except ImportError as exc:
         raise UsageProblem(
-            f"the language server needs pygls 2 ({exc}); install it with: pip install 'etiquette-lint[lsp]'"
+            f"the language server needs pygls 2 ({exc}); install it with: pip install 'pygls>=2,<3' "
+            "(or pip install '.[lsp]' in the etiquette-lint folder)"
         ) from None
     serve()
     return 0
@@ -351,8 +385,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
-        return 1
+    except BrokenPipeError:  # a write outside emit(): the report was not delivered
+        return 2
     except Exception as exc:  # an internal error: one line, exit status 2, never a traceback
         click.echo(f"etiquette-lint: internal error: {type(exc).__name__}: {exc}", err=True)
         return 2

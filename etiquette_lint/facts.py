@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from .cache import by_content
 from .messages import Segment
@@ -612,9 +612,8 @@ def _blank_hits(text: str, phrases: PhraseList | None) -> str:
 
 def _elapsed_hours(start, end) -> float:
     if start.moment is not None and end.moment is not None:
-        a, b = start.moment, end.moment
-        if (a.tzinfo is None) != (b.tzinfo is None):
-            a, b = a.astimezone(), b.astimezone()
+        # Elapsed time, not wall-clock difference: through UTC (across a change of daylight time).
+        a, b = start.moment.astimezone(UTC), end.moment.astimezone(UTC)
         return round((b - a).total_seconds() / 3600, 2)
     return float((end.day - start.day).days * 24)
 
@@ -627,10 +626,7 @@ def _latest_interview(plan: Plan, company: str, action: Action):
 def _le(a, b) -> bool:
     """a <= b for two Whens: by datetime when both have times, else by date."""
     if a.moment is not None and b.moment is not None:
-        x, y = a.moment, b.moment
-        if (x.tzinfo is None) != (y.tzinfo is None):
-            x, y = x.astimezone(), y.astimezone()
-        return x <= y
+        return a.moment.astimezone(UTC) <= b.moment.astimezone(UTC)
     return a.day <= b.day
 
 

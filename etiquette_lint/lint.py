@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -237,8 +238,29 @@ def discover(paths: list[str]) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def lint_files(paths: list[str], options: Options, *, stdin_text: str | None = None) -> Report:
-    """Lint every plan named or found; input errors are collected in the report, not raised."""
+_DRAFT_FIELD = re.compile(r"""["']?draft["']?\s*:\s*["']?([^\s,}"'#]+)""")
+
+
+def plan_inputs(plan_file: str, text: str | None = None, base_dir: Path | None = None) -> list[str]:
+    """The files a plan makes the linter read: the plan and every draft it names (found in its
+    text, so even a plan that fails to load protects its drafts from --output)."""
+    inputs = [plan_file] if plan_file != "-" else []
+    folder = base_dir if base_dir is not None else Path(plan_file).parent
+    if text is None:
+        try:
+            with open(plan_file, "rb") as handle:
+                text = handle.read(4 * 1024 * 1024).decode("utf-8", "replace")
+        except OSError:
+            return inputs
+    inputs.extend(str(folder / match.group(1)) for match in _DRAFT_FIELD.finditer(text))
+    return inputs
+
+
+def lint_files(
+    paths: list[str], options: Options, *, stdin_text: str | None = None, plans: list[Plan] | None = None
+) -> Report:
+    """Lint every plan named or found; input errors are collected in the report, not raised.
+    `plans`, when given, receives every plan loaded (for views such as the timeline)."""
     ruleset = load_rules(options.rules_dirs)
     # Rule ids named on the command line are checked once, before any plan (exit 2 at once).
     resolve(
@@ -249,13 +271,22 @@ def lint_files(paths: list[str], options: Options, *, stdin_text: str | None = N
     files = discover(paths)
     ran: dict[str, Rule] = {}
     sources: dict[str, str] = {}
+    inputs: list[str] = [options.config] if options.config else []
     for file in files:
+        if file == "-":
+            inputs.extend(plan_inputs(file, stdin_text or "", Path.cwd()))
+        elif Path(file).is_file():
+            inputs.extend(plan_inputs(file))
+        else:
+            inputs.append(file)
         try:
             if file == "-":
-                plan = load_plan("-", today=options.day(), text=stdin_text or "", base_dir=Path.cwd())
                 settings = settings_for(None, options, ruleset)
+                inputs.append(settings.source)
+                plan = load_plan("-", today=options.day(), text=stdin_text or "", base_dir=Path.cwd())
             else:
                 settings = settings_for(Path(file), options, ruleset)
+                inputs.append(settings.source)
                 plan = load_plan(file, today=options.day())
             for rule_id in settings.rules:
                 ran[rule_id] = ruleset.rules[rule_id]
@@ -263,12 +294,23 @@ def lint_files(paths: list[str], options: Options, *, stdin_text: str | None = N
                 ran[UNUSED_SUPPRESSION.id] = UNUSED_SUPPRESSION
             findings.extend(lint_plan(plan, settings, ruleset))
             sources.update(plan.sources())
+            if plans is not None:
+                plans.append(plan)
         except EtiquetteLintError as exc:
             errors.extend(getattr(exc, "errors", [exc]))
     if not files:
         errors.append(InputError(f"no plan files (*.plan.yaml, *.plan.yml, *.plan.json) found in {', '.join(paths)}"))
     findings.sort(key=Finding.sort_key)
-    return Report(tuple(findings), tuple(errors), len(files), tuple(ran.values()), version(), sources)
+    inputs.extend(sources)
+    return Report(
+        tuple(findings),
+        tuple(errors),
+        len(files),
+        tuple(ran.values()),
+        version(),
+        sources,
+        inputs=tuple(dict.fromkeys(i for i in inputs if i)),
+    )
 
 
 def lint_path(

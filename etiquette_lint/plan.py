@@ -12,9 +12,10 @@ import os.path
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import jsonschema
 
@@ -123,6 +124,7 @@ class Plan:
     actions: tuple[Action, ...]
     replies: tuple[Reply, ...]
     today: date
+    timezone: tzinfo | None = None  # the plan's `timezone:`; None: the machine's local zone
 
     def interview(self, interview_id: str) -> Interview:
         return next(i for i in self.interviews if i.id == interview_id)
@@ -270,6 +272,30 @@ def parse_when(value: str) -> When:
     return When(moment.date(), moment)
 
 
+def zone_named(name: str) -> tzinfo:
+    """The IANA time zone `name` (such as America/Denver); ValueError when there is none."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValueError(name) from None
+
+
+def in_zone(when: When, zone: tzinfo | None) -> When:
+    """`when` in the plan's zone (None: the machine's local zone). A time without an offset is a
+    wall-clock time there; one with an offset is converted to it. Its day is the calendar date
+    there, so that day arithmetic and the times shown are the plan's."""
+    moment = when.moment
+    if moment is None:
+        return when
+    if zone is None:
+        moment = moment.astimezone()
+    elif moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    else:
+        moment = moment.astimezone(zone)
+    return When(moment.date(), moment)
+
+
 class _Builder:
     """Turns validated data into the Plan model, collecting every semantic error."""
 
@@ -283,6 +309,17 @@ class _Builder:
         self.data = document.data
         self.today = today
         self.errors: list[EtiquetteLintError] = []
+        self.zone = self._zone()
+
+    def _zone(self) -> tzinfo | None:
+        name = self.data.get("timezone") if isinstance(self.data, dict) else None
+        if not isinstance(name, str):
+            return None
+        try:
+            return zone_named(name)
+        except ValueError:
+            self.error("/timezone", f"{name!r} is not a known time zone; expected an IANA name such as America/Denver")
+            return None
 
     def error(self, pointer: str, message: str) -> None:
         span = self.document.span(pointer)
@@ -290,7 +327,7 @@ class _Builder:
 
     def when(self, pointer: str, value: str) -> When:
         try:
-            return parse_when(value)
+            return in_zone(parse_when(value), self.zone)
         except ValueError:
             self.error(pointer, f"{value!r} is not a valid date or datetime; expected YYYY-MM-DD or YYYY-MM-DDTHH:MM")
             return When(date(1970, 1, 1))
@@ -327,6 +364,7 @@ class _Builder:
             actions=tuple(actions),
             replies=tuple(replies),
             today=self.today,
+            timezone=self.zone,
         )
 
     def interviews(self) -> tuple[dict[str, Person], list[Interview]]:

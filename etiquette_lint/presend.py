@@ -22,7 +22,7 @@ from .config import Settings
 from .errors import InputError
 from .lint import Options, lint_plan, settings_for, version
 from .messages import MAX_DRAFT_BYTES, Message, parse_message
-from .plan import Interview, Person, Plan, When, add_action, load_plan, parse_when
+from .plan import Interview, Person, Plan, When, add_action, in_zone, load_plan, parse_when
 from .report import Finding, Report
 from .rules import Rule, RuleSet, load_rules
 from .source import Document, read_file
@@ -91,7 +91,7 @@ def presend(
     EtiquetteLintError (NoRecipient when it goes to nobody in the plan) for unusable input."""
     if kind is not None and kind not in KINDS:
         raise InputError(f"--kind {kind!r} is not one of {', '.join(KINDS)}")
-    when = _when_option(date) if date else None
+    when = _when_option(date) if date else None  # in the plan's zone once the plan is read
     message, eml = read_message(source, data)
     ruleset = load_rules(options.rules_dirs)
     if plan_path is None:
@@ -99,7 +99,7 @@ def presend(
         keep = text_rules(ruleset)
         settings = replace(settings, rules={k: v for k, v in settings.rules.items() if k in keep})
         plan = _alone(source, message, to, options)
-        when = when or _header_when(message) or When(options.day())
+        when = in_zone(when or _header_when(message) or When(options.day()), None)
         plan = add_action(
             plan,
             kind=kind or "thank_you",
@@ -121,7 +121,7 @@ def presend(
             raise NoRecipient(f"the message has no To: address; {expected}", path=source)
         raise InputError(f"a text or Markdown message names no recipient; {expected}", path=source)
     recipients = _recipients(plan, message, to, source)
-    when = when or _header_when(message) or When(options.day())
+    when = in_zone(when or _header_when(message) or When(options.day()), plan.timezone)
     kind = kind or ("follow_up" if _contacted(plan, recipients, when) else "thank_you")
     plan = add_action(
         plan, kind=kind, to=recipients, when=when, message=message, draft=source, action_id=_label(source)

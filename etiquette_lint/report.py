@@ -71,6 +71,9 @@ class Report:
     rules: tuple = field(default=(), compare=False)  # the Rule objects that ran, for SARIF
     version: str = ""
     sources: dict = field(default_factory=dict, compare=False, repr=False)  # path -> text, for snippets
+    inputs: tuple[str, ...] = field(
+        default=(), compare=False, repr=False
+    )  # every file read: --output never replaces one
 
     def counts(self) -> dict[str, int]:
         counts = {"error": 0, "warning": 0, "info": 0}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -80,9 +81,15 @@ def test_message_placeholders_exist(rule_id):
 @pytest.mark.parametrize("rule_id", sorted(CATALOGUE))
 def test_rationale_is_our_own_words(rule_id):
     """Rationales paraphrase the article; no run of eight words is copied from it."""
-    seed = Path(__file__).resolve().parents[2] / "shared" / "seed" / "follow-up-after-an-interview.txt"
+    seed = Path(
+        os.environ.get("ETIQUETTE_LINT_SOURCE_TEXT")
+        or Path(__file__).resolve().parents[2] / "shared" / "seed" / "follow-up-after-an-interview.txt"
+    )
     if not seed.exists():
-        pytest.skip("the article is not beside this checkout")
+        pytest.skip(
+            "the guidance text the rationales paraphrase is not distributed with the project; "
+            "set ETIQUETTE_LINT_SOURCE_TEXT to a copy of it to run this check"
+        )
     article = " ".join(re.findall(r"[a-z']+", seed.read_text(encoding="utf-8").lower()))
     rule = RULES[rule_id]
     for text in (rule.rationale, rule.message, rule.fix, rule.summary):

@@ -5,13 +5,16 @@ real `pre-commit try-repo`."""
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import EXAMPLES, ROOT
 
@@ -311,6 +314,33 @@ def test_pre_commit_passes_a_clean_plan_and_skips_unrelated_files(hook_repo, pre
     (repo / "drafts" / "dana.md").write_text("Dear Dana,\n\nThank you for the chat about [specific topic].\n")
     result = try_repo(hook_repo, pre_commit_home, repo, "--files", "drafts/dana.md")
     assert result.returncode == 1 and "unfilled-placeholder" in result.stdout
+
+
+def test_the_readme_pre_commit_config_works_as_written(hook_repo, pre_commit_home, tmp_path):
+    """The README's .pre-commit-config.yaml with its repo: pointed at a local clone: `pre-commit
+    autoupdate` fills in a commit that resolves, and `pre-commit run` lints the plans."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## pre-commit", 1)[1]
+    config = re.search(r"```yaml\n(.*?)```", section, flags=re.S).group(1)
+    placeholder = yaml.safe_load(config)["repos"][0]["repo"]
+    files = {
+        ".pre-commit-config.yaml": config.replace(placeholder, str(hook_repo)),
+        "harbor.plan.yaml": CLEAN_PLAN,
+        "drafts/dana.md": "Dear Dana,\n\nThank you for the chat about [specific topic].\n",
+    }
+    repo = plans_repo(tmp_path / "plans", files)
+    env = {**os.environ, "PRE_COMMIT_HOME": str(pre_commit_home), "NO_COLOR": "1", "PRE_COMMIT_COLOR": "never"}
+    env.pop("VIRTUAL_ENV", None)
+    run = functools.partial(subprocess.run, cwd=repo, capture_output=True, text=True, env=env, timeout=900)
+    update = run([sys.executable, "-m", "pre_commit", "autoupdate"])
+    assert update.returncode == 0, update.stdout + update.stderr
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=hook_repo, capture_output=True, text=True).stdout.strip()
+    assert yaml.safe_load((repo / ".pre-commit-config.yaml").read_text())["repos"][0]["rev"] == head
+    result = run([sys.executable, "-m", "pre_commit", "run", "--all-files"])
+    if result.returncode != 0 and "NewConnectionError" in result.stdout + result.stderr:
+        pytest.skip("pre-commit could not install the hook's environment: the package registry is unreachable")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "unfilled-placeholder" in result.stdout
 
 
 @pytest.mark.skipif(shutil.which("mutt") is None, reason="mutt is not installed (Debian/Ubuntu: apt-get install mutt)")

@@ -225,6 +225,11 @@ def test_mail_to_someone_outside_the_plan_can_be_let_through(plan, capsys, monke
 def test_the_date_comes_from_the_option_then_the_header_then_today(plan, tmp_path, capsys):
     message = tmp_path / "chase.eml"
     message.write_text(CHASER)
+    # Shown in the plan's zone: the header's 09:00 -0600 is 15:00 in UTC, 09:00 in Chicago.
+    plan.write_text(plan.read_text().replace("version: 1\n", "version: 1\ntimezone: UTC\n"))
+    _, found = findings(capsys, "--plan", str(plan), str(message))
+    assert any("2026-11-14 15:00" in f["message"] for f in found)
+    plan.write_text(plan.read_text().replace("timezone: UTC", "timezone: America/Chicago"))
     _, found = findings(capsys, "--plan", str(plan), str(message))
     assert any("2026-11-14 09:00" in f["message"] for f in found)
     _, found = findings(capsys, "--plan", str(plan), "--date", "2026-12-01", str(message))

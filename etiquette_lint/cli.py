@@ -227,7 +227,14 @@ def presend(
     options = make_options(today, select, extend_select, ignore, config, rules_dirs)
     data = sys.stdin.buffer.read() if message == "-" else None
     try:
-        report = check_message(message, options, data=data, plan_path=plan_path, to=to, kind=kind, date=when)
+        try:
+            report = check_message(message, options, data=data, plan_path=plan_path, to=to, kind=kind, date=when)
+        except EtiquetteLintError:
+            raise
+        except Exception as exc:  # a bug: one error naming the message, reported like any other
+            from .lint import internal_error
+
+            raise internal_error(exc, message) from None
     except EtiquetteLintError as exc:
         if isinstance(exc, NoRecipient) and skip_unknown_recipients:
             click.echo(f"etiquette-lint: {exc}; not checked", err=True)
@@ -313,6 +320,39 @@ def _view_status(report: Report, fail_on: str, *, quiet: bool = False) -> int:
                 click.echo(str(error), err=True)
         return 2
     return 1 if report.fails(fail_on) else 0
+
+
+@cli.command()
+@click.argument("folder", required=False)
+@click.option(
+    "--add-interview", "add_to", metavar="PLAN", type=click.Path(dir_okay=False), help="Add a later round to PLAN."
+)
+@click.option("--candidate", help="Your name (as you sign your messages).")
+@click.option("--company", help="The company you interviewed with.")
+@click.option("--role", help="The role you interviewed for.")
+@click.option("--date", "day", metavar="YYYY-MM-DD", help="The interview day.")
+@click.option("--time", "at", metavar="HH:MM", help="The interview time (optional).")
+@click.option(
+    "--interviewer",
+    "interviewers",
+    multiple=True,
+    metavar="'NAME <EMAIL>'",
+    help="Someone you met (repeatable); the email is optional; end with ', hiring manager' for the hiring manager.",
+)
+@click.option("--no-input", is_flag=True, help="Never prompt; a missing value is an error (for scripts).")
+def init(folder, add_to, candidate, company, role, day, at, interviewers, no_input) -> int:
+    """Start a plan in FOLDER (default: here): FOLDER/<company>.plan.yaml with a planned thank-you
+    and a draft skeleton per interviewer. Asks for what the options do not give. Never overwrites."""
+    from .planner.init_command import run_init
+
+    if add_to and folder:
+        raise UsageProblem("give either FOLDER (a new plan) or --add-interview PLAN, not both")
+    written = run_init(folder or ".", add_to, candidate, company, role, day, at, interviewers, no_input)
+    for path in written:
+        click.echo(f"wrote {path}")
+    plan = written[0]
+    click.echo(f"Next: write the drafts, then run: etiquette-lint check {plan.parent if not add_to else plan}")
+    return 0
 
 
 @cli.command()

@@ -72,6 +72,9 @@ def summary_line(report: Report) -> str:
         trouble = f"; {len(report.errors)} input error{'s' if len(report.errors) != 1 else ''}"
     else:
         trouble = ""
+    if report.partial:
+        which = ", ".join(report.partial)
+        trouble += f"; linted in part, without what the input errors concern: {which}"
     if not total:
         return f"No findings in {files}{trouble}."
     parts = [f"{n} {k}{'s' if n != 1 else ''}" for k, n in counts.items() if n]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -12,7 +13,7 @@ from pathlib import Path
 from . import engine
 from .compiler import compile_rule
 from .config import Settings, find_config, read_config, resolve
-from .errors import EtiquetteLintError, InputError
+from .errors import EngineError, EtiquetteLintError, InputError
 from .facts import build_facts
 from .plan import Plan, load_plan
 from .planner.windows import Cadence
@@ -272,6 +273,7 @@ def lint_files(
     ran: dict[str, Rule] = {}
     sources: dict[str, str] = {}
     inputs: list[str] = [options.config] if options.config else []
+    partial: list[str] = []  # plans linted without the actions that had input errors
     for file in files:
         if file == "-":
             inputs.extend(plan_inputs(file, stdin_text or "", Path.cwd()))
@@ -283,11 +285,11 @@ def lint_files(
             if file == "-":
                 settings = settings_for(None, options, ruleset)
                 inputs.append(settings.source)
-                plan = load_plan("-", today=options.day(), text=stdin_text or "", base_dir=Path.cwd())
+                plan = load_plan("-", today=options.day(), text=stdin_text or "", base_dir=Path.cwd(), partial=True)
             else:
                 settings = settings_for(Path(file), options, ruleset)
                 inputs.append(settings.source)
-                plan = load_plan(file, today=options.day())
+                plan = load_plan(file, today=options.day(), partial=True)
             for rule_id in settings.rules:
                 ran[rule_id] = ruleset.rules[rule_id]
             if settings.unused_suppression:
@@ -296,8 +298,13 @@ def lint_files(
             sources.update(plan.sources())
             if plans is not None:
                 plans.append(plan)
+            if plan.partial_errors:
+                errors.extend(plan.partial_errors)
+                partial.append(plan.path)
         except EtiquetteLintError as exc:
-            errors.extend(getattr(exc, "errors", [exc]))
+            errors.extend(_tied_to(file, getattr(exc, "errors", [exc])))
+        except Exception as exc:  # a bug: tied to its plan, and the other plans' findings survive
+            errors.append(internal_error(exc, file))
     if not files:
         errors.append(InputError(f"no plan files (*.plan.yaml, *.plan.yml, *.plan.json) found in {', '.join(paths)}"))
     findings.sort(key=Finding.sort_key)
@@ -310,6 +317,33 @@ def lint_files(
         version(),
         sources,
         inputs=tuple(dict.fromkeys(i for i in inputs if i)),
+        partial=tuple(partial),
+    )
+
+
+def _tied_to(file: str, errors: list[EtiquetteLintError]) -> list[EtiquetteLintError]:
+    """Errors of one plan, each naming a file (the plan's when it had none)."""
+    for error in errors:
+        if not error.path:
+            error.path = file
+    return errors
+
+
+def internal_error(exc: BaseException, path: str) -> EngineError:
+    """An unexpected exception as one error tied to the file being worked on, and to the line of
+    the plan or draft where the traceback shows one (a bug to report, not a fault of the input)."""
+    line = None
+    name = Path(path).name
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename and Path(frame.filename).name == name:
+            line = frame.lineno
+            break
+    message = str(exc).splitlines()[0] if str(exc) else ""
+    return EngineError(
+        f"internal error: {type(exc).__name__}{': ' + message[:200] if message else ''} "
+        "(a bug in etiquette-lint, please report it; the other files were linted)",
+        path=path,
+        line=line,
     )
 
 

@@ -125,6 +125,9 @@ class Plan:
     replies: tuple[Reply, ...]
     today: date
     timezone: tzinfo | None = None  # the plan's `timezone:`; None: the machine's local zone
+    # Input errors confined to one action (its draft cannot be read, it names an unknown id): the
+    # action was left out, or kept without its message, and the rest of the plan can be linted.
+    partial_errors: tuple[EtiquetteLintError, ...] = ()
 
     def interview(self, interview_id: str) -> Interview:
         return next(i for i in self.interviews if i.id == interview_id)
@@ -203,14 +206,20 @@ def load_plan(
     text: str | None = None,
     base_dir: str | Path | None = None,
     unsaved: Mapping[str, str] | None = None,
+    partial: bool = False,
 ) -> Plan:
     """Read and validate a plan file (or `text`, as an editor holds it; `unsaved` maps resolved
-    draft paths to the texts an editor holds for them)."""
+    draft paths to the texts an editor holds for them). With `partial`, errors confined to one
+    action are returned in `Plan.partial_errors` instead of raised, so the rest can be linted."""
     if text is None:
         text = _read_plan_file(path)
     document = _validated_document(text, path)
     folder = Path(base_dir) if base_dir is not None else Path(path).parent
-    return _Builder(path, folder, document, today, unsaved).build()
+    plan = _Builder(path, folder, document, today, unsaved).build()
+    if plan.partial_errors and not partial:
+        errors = list(plan.partial_errors)
+        raise errors[0] if len(errors) == 1 else InputErrors(errors)
+    return plan
 
 
 @by_content(maxsize=8, max_chars=262_144)
@@ -309,6 +318,7 @@ class _Builder:
         self.data = document.data
         self.today = today
         self.errors: list[EtiquetteLintError] = []
+        self.local: list[EtiquetteLintError] = []  # errors confined to one action (see Plan.partial_errors)
         self.zone = self._zone()
 
     def _zone(self) -> tzinfo | None:
@@ -321,9 +331,10 @@ class _Builder:
             self.error("/timezone", f"{name!r} is not a known time zone; expected an IANA name such as America/Denver")
             return None
 
-    def error(self, pointer: str, message: str) -> None:
+    def error(self, pointer: str, message: str, *, local: bool = False) -> None:
         span = self.document.span(pointer)
-        self.errors.append(InputError(message, path=self.path, line=span.line, column=span.column, pointer=pointer))
+        error = InputError(message, path=self.path, line=span.line, column=span.column, pointer=pointer)
+        (self.local if local else self.errors).append(error)
 
     def when(self, pointer: str, value: str) -> When:
         try:
@@ -348,9 +359,10 @@ class _Builder:
         actions = self.actions(people, interviews)
         replies = self.replies(people, interviews)
         if self.errors:
-            if len(self.errors) == 1:
-                raise self.errors[0]
-            raise InputErrors(self.errors)
+            errors = sorted(self.errors + self.local, key=lambda e: (e.line or 0, e.column or 0))
+            if len(errors) == 1:
+                raise errors[0]
+            raise InputErrors(errors)
         return Plan(
             path=self.path,
             base_dir=self.folder,
@@ -365,6 +377,7 @@ class _Builder:
             replies=tuple(replies),
             today=self.today,
             timezone=self.zone,
+            partial_errors=tuple(self.local),
         )
 
     def interviews(self) -> tuple[dict[str, Person], list[Interview]]:
@@ -461,10 +474,12 @@ class _Builder:
             for t in unknown:
                 where = f"{pointer}/to" if isinstance(raw["to"], str) else f"{pointer}/to/{to.index(t)}"
                 self.error(
-                    where, f"unknown interviewer id {t!r}; expected one of {', '.join(sorted(people)) or '(none)'}"
+                    where,
+                    f"unknown interviewer id {t!r}; expected one of {', '.join(sorted(people)) or '(none)'}",
+                    local=True,
                 )
             if unknown:
-                continue
+                continue  # this action is left out; the rest of the plan is still linted
             when = self.when(f"{pointer}/date", raw["date"])
             interview = self.action_interview(pointer, raw, to, interviews, by_id, when)
             if interview is None:
@@ -483,6 +498,7 @@ class _Builder:
                     self.error(
                         f"{pointer}/cc/{k}",
                         f"unknown interviewer id {entry!r} in cc; expected an interviewer id or an email address",
+                        local=True,
                     )
             if message is not None:
                 _header_recipients(message, by_email, to, cc_people, cc_addresses)
@@ -515,7 +531,9 @@ class _Builder:
             interview = by_id.get(named)
             if interview is None:
                 self.error(
-                    f"{pointer}/interview", f"unknown interview id {named!r}; expected one of {', '.join(by_id)}"
+                    f"{pointer}/interview",
+                    f"unknown interview id {named!r}; expected one of {', '.join(by_id)}",
+                    local=True,
                 )
                 return None
             outside = [t for t in to if t not in interview.people]
@@ -569,7 +587,7 @@ class _Builder:
                     unsaved=self.unsaved,
                 )
             except InputError as exc:
-                self.errors.append(exc)
+                self.local.append(exc)  # the action stays, without its message
                 return None
         elif "text" in raw:
             if channel not in ("email", "handwritten", "linkedin", "text"):

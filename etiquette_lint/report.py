@@ -71,9 +71,9 @@ class Report:
     rules: tuple = field(default=(), compare=False)  # the Rule objects that ran, for SARIF
     version: str = ""
     sources: dict = field(default_factory=dict, compare=False, repr=False)  # path -> text, for snippets
-    inputs: tuple[str, ...] = field(
-        default=(), compare=False, repr=False
-    )  # every file read: --output never replaces one
+    # Every file the command read: --output never replaces one of them.
+    inputs: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    partial: tuple[str, ...] = ()  # plans linted in part: without the actions (or drafts) in error
 
     def counts(self) -> dict[str, int]:
         counts = {"error": 0, "warning": 0, "info": 0}
@@ -87,7 +87,11 @@ class Report:
             "tool": {"name": "etiquette-lint", "version": self.version},
             "findings": [f.to_dict() for f in self.findings],
             "errors": [e.to_dict() for e in self.errors],
-            "summary": {"files": self.files, **self.counts()},
+            "summary": {
+                "files": self.files,
+                **self.counts(),
+                **({"partial": list(self.partial)} if self.partial else {}),
+            },
         }
 
     def fails(self, fail_on: str) -> bool:

@@ -204,7 +204,7 @@ def company_timelines(plan: Plan, findings: Iterable[Finding], next_steps: Itera
     for company in companies:
         if plan.decision_date is not None:
             events[company].append(
-                Event("decision_date", plan.decision_date, "", "your decision date", pointer="/candidate/decision_date")
+                Event("decision_date", plan.decision_date, "", "you plan to decide", pointer="/candidate/decision_date")
             )
         events[company].append(Event("today", plan.today, "", "today"))
         for step in steps.get(company, ()):

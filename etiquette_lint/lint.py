@@ -112,22 +112,27 @@ def lint_plan(plan: Plan, settings: Settings, ruleset: RuleSet) -> list[Finding]
             continue
         seen.add(key)
         findings.append(finding)
-    findings = _without_yielded(findings, ruleset)
     findings.sort(key=Finding.sort_key)
-    return apply_suppressions(
+    kept = apply_suppressions(
         plan, findings, ran=settings.rules, known=ruleset.rules, severity=settings.unused_suppression
     )
+    return _without_yielded(kept, ruleset)
 
 
 def _without_yielded(findings: list[Finding], ruleset: RuleSet) -> list[Finding]:
     """Drop a finding whose rule `yields_to` another rule that reported the same place(s): the
-    same pointer and the same related pointers (email-and-call over follow-up-too-soon)."""
+    same pointer and the same related pointers (email-and-call over follow-up-too-soon). Runs
+    after suppressions: a suppressed finding no longer speaks for the other."""
 
     def place(f: Finding) -> tuple:
         return (f.pointer, frozenset(r.pointer for r in f.related))
 
     reported = {(f.rule, place(f)) for f in findings}
-    return [f for f in findings if not any((other, place(f)) in reported for other in ruleset.rules[f.rule].yields_to)]
+    return [
+        f
+        for f in findings
+        if f.rule not in ruleset.rules or not any((o, place(f)) in reported for o in ruleset.rules[f.rule].yields_to)
+    ]
 
 
 class _Fields(dict):

@@ -261,3 +261,18 @@ def test_fix_lines_show_the_effective_values(tmp_path, days, expected):
     assert finding.fix == f"Move the follow-up to at least {expected} after the previous contact."
     assert "min_gap_days" not in finding.fix and "{" not in finding.fix
     assert f"wait at least {expected}" in finding.message
+
+
+def test_email_and_call_speaks_for_follow_up_too_soon_on_the_same_pair_unless_suppressed():
+    call = '  - {kind: follow_up, channel: call, to: dana, date: 2027-03-03, purpose: "Reinforce my interest"}\n'
+    assert sorted(rules_of(plan_text(decision_by="2027-03-02", actions=call), "2027-03-04")) == [
+        "email-and-call",
+        "phone-follow-up",
+    ]
+    # An email two days after another email: only follow-up-too-soon can say it.
+    assert "follow-up-too-soon" in rules_of(
+        plan_text(decision_by="2027-03-02", actions=follow_up("2027-03-04")), "2027-03-05"
+    )
+    # Suppressing email-and-call there brings follow-up-too-soon back: the user still hears it once.
+    suppressed = plan_text(decision_by="2027-03-02", actions="  # etiquette-lint: ignore[email-and-call]\n" + call)
+    assert sorted(rules_of(suppressed, "2027-03-04")) == ["follow-up-too-soon", "phone-follow-up"]

@@ -1,6 +1,6 @@
 """Render each example's HTML timeline in headless Chromium to docs/timeline-<example>.png.
 
-    python docs/make-screenshots.py        (needs chromium: sudo apt-get install -y chromium)
+python docs/make-screenshots.py        (needs chromium: sudo apt-get install -y chromium)
 """
 
 from __future__ import annotations

@@ -131,7 +131,17 @@ def _action_event(plan: Plan, action: Action) -> Event:
 
 
 def _reply_event(plan: Plan, reply: Reply) -> Event:
-    who = plan.people[reply.person].name if reply.person in plan.people else f"someone at {reply.company}"
+    if reply.person in plan.people:
+        who = plan.people[reply.person].name
+    else:  # `from:` named the interview: someone else at the company, HR as a rule
+        who = f"someone at {reply.company}"
+        try:
+            source = plan.document.data["replies"][reply.index]["from"]
+            contact = plan.interview(source).hr_contact or {}
+        except (KeyError, IndexError, TypeError, StopIteration):
+            contact = {}
+        if contact.get("name"):
+            who = f"{contact['name']} (HR)"
     return Event(
         "reply",
         reply.when.day,

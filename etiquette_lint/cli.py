@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -11,8 +10,9 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .entry import render, use_color
 from .errors import ConfigError, EtiquetteLintError
-from .formats import to_json, to_statistics, to_text
+from .formats import to_statistics
 from .lint import Options, lint_files
 from .report import Report
 
@@ -95,26 +95,6 @@ def make_options(today, select, extend_select, ignore, config, rules_dirs) -> Op
     )
 
 
-def render(report: Report, fmt: str, *, color: bool) -> str:
-    if fmt == "json":
-        return to_json(report)
-    if fmt == "sarif":
-        from .sarif import to_sarif
-
-        return to_sarif(report)
-    if fmt == "github":
-        from .github import to_github
-
-        return to_github(report)
-    return to_text(report, color=color)
-
-
-def use_color(no_color: bool, output: str | None) -> bool:
-    if no_color or output or os.environ.get("NO_COLOR"):
-        return False
-    return sys.stdout.isatty()
-
-
 def emit(text: str, output: str | None, inputs) -> None:
     """Print, or write the report to --output: never over a file the command reads, atomically
     to a regular file, as a stream to a device or a pipe (see output/destination.py)."""
@@ -147,8 +127,14 @@ def cli() -> None:
 @click.argument("paths", nargs=-1)
 @common_options(formats=FORMATS + ["html"])
 @click.option("--statistics", is_flag=True, help="Print how many findings each rule has instead of the findings.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Lint plans in N processes (default: the number of cores); the output is the same.",
+)
 def check(
-    paths, fmt, output, fail_on, today, select, extend_select, ignore, config, rules_dirs, no_color, statistics
+    paths, fmt, output, fail_on, today, select, extend_select, ignore, config, rules_dirs, no_color, statistics, jobs
 ) -> int:
     """Lint plan files (a folder: every *.plan.yaml/.yml/.json below it; -: standard input)."""
     paths = list(paths) or ["."]
@@ -163,7 +149,7 @@ def check(
                 f"-: standard input is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})"
             ) from None
     plans: list = []
-    report = lint_files(paths, options, stdin_text=stdin_text, plans=plans)
+    report = lint_files(paths, options, stdin_text=stdin_text, plans=plans, jobs=jobs)
     if fmt == "html":
         from .planner.views import html_page
 
@@ -197,7 +183,34 @@ def check(
 @click.option(
     "--skip-unknown-recipients",
     is_flag=True,
-    help="Exit 0 without checking when the message goes to no interviewer of the plan (for mail hooks).",
+    hidden=True,
+    help="Kept for 1.0 hooks: a message to nobody in the plan is never checked (exit 0, one line on stderr).",
+)
+@click.option(
+    "--recipient",
+    "recipients",
+    multiple=True,
+    metavar="ADDR",
+    help="An envelope recipient (repeatable): what a sendmail-style hook passes; Bcc'd people count too.",
+)
+@click.option(
+    "--match-days",
+    type=click.IntRange(min=0),
+    default=3,
+    show_default=True,
+    help="Match the message to a planned action dated at most this many days from it.",
+)
+@click.option(
+    "--headers",
+    type=click.Path(dir_okay=False),
+    help="A file of header lines whose To:, Cc: and Bcc: count as the message's (git send-email 2.41+ hooks).",
+)
+@click.option(
+    "--on-plan-error",
+    type=click.Choice(["block", "pass"]),
+    default="block",
+    show_default=True,
+    help="When the plan cannot be read: block (exit 2) or pass (exit 0, a warning on stderr; for hooks).",
 )
 @common_options
 def presend(
@@ -207,6 +220,10 @@ def presend(
     kind,
     when,
     skip_unknown_recipients,
+    recipients,
+    match_days,
+    headers,
+    on_plan_error,
     fmt,
     output,
     fail_on,
@@ -220,7 +237,7 @@ def presend(
 ) -> int:
     """Check MESSAGE (.eml, or text/Markdown with --to; -: standard input) before it is sent, as the
     plan's next action. The exit status follows --fail-on, so a hook can refuse to send."""
-    from .presend import NoRecipient
+    from .presend import NoRecipient, PlanUnusable
     from .presend import presend as check_message
     from .report import Report
 
@@ -228,7 +245,26 @@ def presend(
     data = sys.stdin.buffer.read() if message == "-" else None
     try:
         try:
-            report = check_message(message, options, data=data, plan_path=plan_path, to=to, kind=kind, date=when)
+            report = check_message(
+                message,
+                options,
+                data=data,
+                plan_path=plan_path,
+                to=to,
+                kind=kind,
+                date=when,
+                recipients=tuple(recipients),
+                match_days=match_days,
+                headers=headers,
+            )
+        except PlanUnusable as unusable:
+            if on_plan_error == "pass":
+                first = str(unusable.error).splitlines()[0]
+                click.echo(
+                    f"etiquette-lint: warning: {first}; the message was not checked (--on-plan-error pass)", err=True
+                )
+                return 0
+            raise unusable.error from None
         except EtiquetteLintError:
             raise
         except Exception as exc:  # a bug: one error naming the message, reported like any other
@@ -236,11 +272,11 @@ def presend(
 
             raise internal_error(exc, message) from None
     except EtiquetteLintError as exc:
-        if isinstance(exc, NoRecipient) and skip_unknown_recipients:
+        if isinstance(exc, NoRecipient):
             click.echo(f"etiquette-lint: {exc}; not checked", err=True)
             if fmt == "text":
                 return 0
-            report = Report((), (), 0, version=__version__)
+            report = Report((), (), 0, version=__version__, presend="")
         elif fmt == "text" and not output:
             raise  # one line on standard error, exit status 2 (see main)
         else:

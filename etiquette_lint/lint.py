@@ -13,6 +13,7 @@ from pathlib import Path
 from . import engine
 from .compiler import compile_rule
 from .config import Settings, find_config, read_config, resolve
+from .core.discovery import PLAN_SUFFIXES, discover
 from .errors import EngineError, EtiquetteLintError, InputError
 from .facts import build_facts
 from .plan import Plan, load_plan
@@ -22,7 +23,7 @@ from .rules import TEMPLATES, Rule, RuleSet, load_rules
 from .suppressions import UNUSED_SUPPRESSION
 from .suppressions import apply as apply_suppressions
 
-PLAN_SUFFIXES = (".plan.yaml", ".plan.yml", ".plan.json")
+__all__ = ["PLAN_SUFFIXES", "Options", "discover", "lint_files", "lint_path", "lint_plan", "lint_text"]
 
 
 @dataclass(frozen=True)
@@ -222,28 +223,6 @@ def _finding(rule: Rule, severity: str, params: dict, bound: dict, plan: Plan) -
     )
 
 
-def discover(paths: list[str]) -> list[str]:
-    """Plan files named, or found below the folders named (recursively, in a stable order)."""
-    found: list[str] = []
-    for path in paths:
-        if path == "-":
-            found.append(path)
-            continue
-        p = Path(path)
-        if p.is_dir():
-            matches = sorted(
-                str(f)
-                for f in p.rglob("*")
-                if f.is_file()
-                and f.name.endswith(PLAN_SUFFIXES)
-                and not any(part.startswith(".") and part not in (".", "..") for part in f.relative_to(p).parts)
-            )
-            found.extend(matches)
-        else:
-            found.append(path)
-    return list(dict.fromkeys(found))
-
-
 _DRAFT_FIELD = re.compile(r"""["']?draft["']?\s*:\s*["']?([^\s,}"'#]+)""")
 
 
@@ -263,10 +242,16 @@ def plan_inputs(plan_file: str, text: str | None = None, base_dir: Path | None =
 
 
 def lint_files(
-    paths: list[str], options: Options, *, stdin_text: str | None = None, plans: list[Plan] | None = None
+    paths: list[str],
+    options: Options,
+    *,
+    stdin_text: str | None = None,
+    plans: list[Plan] | None = None,
+    jobs: int | None = None,
 ) -> Report:
     """Lint every plan named or found; input errors are collected in the report, not raised.
-    `plans`, when given, receives every plan loaded (for views such as the timeline)."""
+    `plans`, when given, receives every plan loaded (for views such as the timeline).
+    `jobs`: processes to spread plans over (None: one per core; see batch.py)."""
     ruleset = load_rules(options.rules_dirs)
     # Rule ids named on the command line are checked once, before any plan (exit 2 at once).
     resolve(

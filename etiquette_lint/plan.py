@@ -15,15 +15,18 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, tzinfo
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import jsonschema
-
 from .cache import by_content
+from .core.validate import is_valid
 from .errors import EtiquetteLintError, InputError, InputErrors
 from .messages import Message, inline_message, read_draft, subject_segment
 from .resources import schema_path
 from .source import Document, load_document
+
+if TYPE_CHECKING:
+    import jsonschema
 
 WRITTEN_CHANNELS = ("email", "handwritten", "linkedin", "text")
 SPOKEN_CHANNELS = ("call", "voicemail")
@@ -143,6 +146,8 @@ class Plan:
 
 @lru_cache(maxsize=1)
 def _validator() -> jsonschema.protocols.Validator:
+    import jsonschema  # only for a plan the fast validator refused (see core/validate.py)
+
     schema = json.loads(schema_path("plan.schema.json").read_text(encoding="utf-8"))
     cls = jsonschema.validators.validator_for(schema)
     return cls(schema)
@@ -230,6 +235,8 @@ def _validated_document(text: str, path: str) -> Document:
     data = document.data
     if data is None:
         raise InputError("the file is empty; expected a plan (version: 1, candidate, interviews, actions)", path=path)
+    if is_valid(data):
+        return document
     errors = []
     for error in sorted(_validator().iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.validator)):
         pointer = _pointer(error.absolute_path)

@@ -401,8 +401,7 @@ def lsp() -> int:
             f"the language server needs pygls 2 ({exc}); install it with: pip install 'pygls>=2,<3' "
             "(or pip install '.[lsp]' in the etiquette-lint folder)"
         ) from None
-    serve()
-    return 0
+    return serve()
 
 
 @cli.command()

@@ -13,6 +13,7 @@ from pathlib import Path
 from . import engine
 from .compiler import compile_rule
 from .config import Settings, find_config, read_config, resolve
+from .core.batch import in_order
 from .core.discovery import PLAN_SUFFIXES, discover
 from .errors import EngineError, EtiquetteLintError, InputError
 from .facts import build_facts
@@ -264,7 +265,65 @@ def lint_files(
     sources: dict[str, str] = {}
     inputs: list[str] = [options.config] if options.config else []
     partial: list[str] = []  # plans linted without the actions that had input errors
-    for file in files:
+    if plans is not None or "-" in files:
+        jobs = 1  # Plan objects stay in this process; standard input was read here
+    one = _PlanLinter(options, ruleset, stdin_text, keep_plan=plans is not None)
+    for result in in_order(one, files, jobs):
+        inputs.extend(result.inputs)
+        for rule_id in result.ran:
+            ran[rule_id] = UNUSED_SUPPRESSION if rule_id == UNUSED_SUPPRESSION.id else ruleset.rules[rule_id]
+        findings.extend(result.findings)
+        sources.update(result.sources)
+        errors.extend(result.errors)
+        if result.partial:
+            partial.append(result.partial)
+        if plans is not None and result.plan is not None:
+            plans.append(result.plan)
+    if not files:
+        errors.append(InputError(f"no plan files (*.plan.yaml, *.plan.yml, *.plan.json) found in {', '.join(paths)}"))
+    findings.sort(key=Finding.sort_key)
+    inputs.extend(sources)
+    return Report(
+        tuple(findings),
+        tuple(errors),
+        len(files),
+        tuple(ran.values()),
+        version(),
+        sources,
+        inputs=tuple(dict.fromkeys(i for i in inputs if i)),
+        partial=tuple(partial),
+    )
+
+
+@dataclass
+class _PlanResult:
+    inputs: list[str] = field(default_factory=list)
+    ran: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)
+    errors: list[EtiquetteLintError] = field(default_factory=list)
+    partial: str = ""
+    plan: Plan | None = None
+
+
+class _PlanLinter:
+    """Lints one plan file of a `lint_files` run (in this process or a worker: see core/batch.py)."""
+
+    def __init__(self, options: Options, ruleset: RuleSet, stdin_text: str | None, *, keep_plan: bool) -> None:
+        self.options = options
+        self.rules_dirs = options.rules_dirs
+        self.stdin_text = stdin_text
+        self.keep_plan = keep_plan
+        self.ruleset = ruleset
+
+    def __getstate__(self) -> dict:  # a spawned worker loads the rules itself
+        return {**self.__dict__, "ruleset": None}
+
+    def __call__(self, file: str) -> _PlanResult:
+        options, stdin_text = self.options, self.stdin_text
+        ruleset = self.ruleset or load_rules(self.rules_dirs)
+        out = _PlanResult()
+        inputs = out.inputs
         if file == "-":
             inputs.extend(plan_inputs(file, stdin_text or "", Path.cwd()))
         elif Path(file).is_file():
@@ -280,35 +339,21 @@ def lint_files(
                 settings = settings_for(Path(file), options, ruleset)
                 inputs.append(settings.source)
                 plan = load_plan(file, today=options.day(), partial=True)
-            for rule_id in settings.rules:
-                ran[rule_id] = ruleset.rules[rule_id]
+            out.ran.extend(settings.rules)
             if settings.unused_suppression:
-                ran[UNUSED_SUPPRESSION.id] = UNUSED_SUPPRESSION
-            findings.extend(lint_plan(plan, settings, ruleset))
-            sources.update(plan.sources())
-            if plans is not None:
-                plans.append(plan)
+                out.ran.append(UNUSED_SUPPRESSION.id)
+            out.findings.extend(lint_plan(plan, settings, ruleset))
+            out.sources.update(plan.sources())
+            if self.keep_plan:
+                out.plan = plan
             if plan.partial_errors:
-                errors.extend(plan.partial_errors)
-                partial.append(plan.path)
+                out.errors.extend(plan.partial_errors)
+                out.partial = plan.path
         except EtiquetteLintError as exc:
-            errors.extend(_tied_to(file, getattr(exc, "errors", [exc])))
+            out.errors.extend(_tied_to(file, getattr(exc, "errors", [exc])))
         except Exception as exc:  # a bug: tied to its plan, and the other plans' findings survive
-            errors.append(internal_error(exc, file))
-    if not files:
-        errors.append(InputError(f"no plan files (*.plan.yaml, *.plan.yml, *.plan.json) found in {', '.join(paths)}"))
-    findings.sort(key=Finding.sort_key)
-    inputs.extend(sources)
-    return Report(
-        tuple(findings),
-        tuple(errors),
-        len(files),
-        tuple(ran.values()),
-        version(),
-        sources,
-        inputs=tuple(dict.fromkeys(i for i in inputs if i)),
-        partial=tuple(partial),
-    )
+            out.errors.append(internal_error(exc, file))
+        return out
 
 
 def _tied_to(file: str, errors: list[EtiquetteLintError]) -> list[EtiquetteLintError]:

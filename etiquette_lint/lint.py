@@ -13,6 +13,7 @@ from pathlib import Path
 from . import engine
 from .compiler import compile_rule
 from .config import Settings, find_config, read_config, resolve
+from .core import memo
 from .core.batch import in_order
 from .core.discovery import PLAN_SUFFIXES, discover
 from .errors import EngineError, EtiquetteLintError, InputError
@@ -320,6 +321,17 @@ class _PlanLinter:
         return {**self.__dict__, "ruleset": None}
 
     def __call__(self, file: str) -> _PlanResult:
+        key = None if self.keep_plan else memo.key_for(file, self.options)
+        if key is not None:
+            kept = memo.get(key)
+            if kept is not None:
+                return kept
+        out = self.lint(file)
+        if key is not None and not out.errors:
+            memo.put(key, file, out, self.options.config)
+        return out
+
+    def lint(self, file: str) -> _PlanResult:
         options, stdin_text = self.options, self.stdin_text
         ruleset = self.ruleset or load_rules(self.rules_dirs)
         out = _PlanResult()

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from email import policy
 from email.parser import BytesParser
 from email.utils import getaddresses
-from html.parser import HTMLParser
 from pathlib import Path
 
 from .errors import InputError
@@ -307,82 +306,109 @@ _HTML_BLOCK = frozenset(
 )
 
 
-class _HtmlText(HTMLParser):
+# One token of HTML: a comment's start, a tag (start, end, or <!...>/<?...>), or a character
+# reference. Written for a single linear pass (the standard library's HTMLParser rescans the rest
+# of the text at every unterminated tag: quadratic on hostile mail).
+_HTML_TOKEN = re.compile(
+    r"<!--|<(/?)([A-Za-z][A-Za-z0-9:-]*)((?:[^<>\"']|\"[^\"]*\"|'[^']*')*?)(/?)>|<[!?][^<>]*>"
+    r"|&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+)
+
+
+class _HtmlText:
     """The text of an HTML body (what a reader sees), each piece anchored at its offset in the
     HTML. Scripts, styles and the head are dropped; so is the content of <blockquote> (quoted)."""
 
-    def __init__(self, html: str) -> None:
-        super().__init__(convert_charrefs=False)
-        self.html = html
-        self.line_starts = [0] + [m.end() for m in re.finditer("\n", html)]
+    def __init__(self) -> None:
         self.out: list[str] = []
         self.length = 0
         self.pieces: list[tuple[int, int]] = []  # (offset in text, offset in html)
         self.skip = 0
         self.quote = 0
 
-    def _here(self) -> int:
-        line, column = self.getpos()
-        return self.line_starts[min(line, len(self.line_starts)) - 1] + column
+    def feed(self, markup: str) -> None:
+        position = 0
+        while position < len(markup):
+            token = _HTML_TOKEN.search(markup, position)
+            start = token.start() if token else len(markup)
+            if start > position:
+                self.data(markup[position:start], position)
+            if token is None:
+                break
+            position = token.end()
+            text = token.group(0)
+            if text == "<!--":
+                end = markup.find("-->", position)
+                position = len(markup) if end < 0 else end + 3
+            elif text.startswith("&"):
+                self.emit(html.unescape(text), start)
+            elif token.group(2):
+                tag = token.group(2).lower()
+                if token.group(1):
+                    self.end(tag, start)
+                else:
+                    self.start(tag, start)
+                    if token.group(4) and tag not in _HTML_BLOCK:
+                        self.end(tag, start)
 
-    def _emit(self, text: str) -> None:
+    def emit(self, text: str, at: int) -> None:
         if self.skip or self.quote or not text:
             return
-        self.pieces.append((self.length, self._here()))
+        self.pieces.append((self.length, at))
         self.out.append(text)
         self.length += len(text)
 
-    def _break(self, newlines: int) -> None:
+    def paragraph(self, newlines: int, at: int) -> None:
         tail = "".join(self.out[-2:])[-newlines:] if self.out else "\n" * newlines
         missing = newlines - (len(tail) - len(tail.rstrip("\n")))
         if missing > 0:
-            self._emit("\n" * missing)
+            self.emit("\n" * missing, at)
 
-    def handle_starttag(self, tag: str, attrs) -> None:
+    def start(self, tag: str, at: int) -> None:
         if tag in _HTML_SKIP:
             self.skip += 1
         elif tag == "br":
-            self._emit("\n")
+            self.emit("\n", at)
         elif tag in _HTML_BLOCK:
-            self._break(2 if tag in ("p", "blockquote", "table", "ul", "ol") else 1)
+            self.paragraph(2 if tag in ("p", "blockquote", "table", "ul", "ol") else 1, at)
         if tag == "blockquote":
             self.quote += 1
 
-    def handle_startendtag(self, tag: str, attrs) -> None:
-        if tag == "br":
-            self._emit("\n")
-
-    def handle_endtag(self, tag: str) -> None:
+    def end(self, tag: str, at: int) -> None:
         if tag in _HTML_SKIP:
             self.skip = max(self.skip - 1, 0)
         elif tag == "blockquote":
             self.quote = max(self.quote - 1, 0)
         if tag in _HTML_BLOCK:
-            self._break(2 if tag in ("p", "blockquote", "table", "ul", "ol") else 1)
+            self.paragraph(2 if tag in ("p", "blockquote", "table", "ul", "ol") else 1, at)
 
-    def handle_data(self, data: str) -> None:
-        if not data.strip() and (not self.out or self.out[-1].endswith("\n")):
+    def data(self, text: str, at: int) -> None:
+        if not text.strip() and (not self.out or self.out[-1].endswith("\n")):
             return  # the layout of the markup between blocks, not text
-        self._emit(data)
-
-    def handle_entityref(self, name: str) -> None:
-        self._emit(html.unescape(f"&{name};"))
-
-    def handle_charref(self, name: str) -> None:
-        self._emit(html.unescape(f"&#{name};"))
+        self.emit(text, at)
 
 
 def html_text(markup: str, anchors: tuple = ()) -> tuple[str, tuple]:
     """The readable text of HTML `markup` and anchors into the file (through `anchors`, those of
     `markup` itself: where its pieces lie in the file)."""
-    parser = _HtmlText(markup)
+    parser = _HtmlText()
     parser.feed(markup)
-    parser.close()
     text = "".join(parser.out)
-    where = Segment(markup, "", anchors[0][1] if anchors else 1, 1, anchors=anchors)
+    anchors = anchors or ((0, 1, 1),)
     out = []
+    # One pass over the markup (pieces come in order): the file position of each piece's start.
+    index, line, column, at = 0, anchors[0][1], anchors[0][2], 0
     for offset, html_offset in parser.pieces:
-        line, column = where.position(html_offset)
+        while index + 1 < len(anchors) and anchors[index + 1][0] <= html_offset:
+            index += 1
+            at, line, column = anchors[index]
+        newlines = markup.count("\n", at, html_offset)
+        if newlines:
+            line += newlines
+            column = html_offset - markup.rfind("\n", at, html_offset)
+        else:
+            column += html_offset - at
+        at = html_offset
         out.append((offset, line, column))
     return text, tuple(out)
 

@@ -58,6 +58,7 @@ class Person:
     hiring_manager: bool
     topics: tuple[str, ...]
     pointer: str
+    aliases: tuple[str, ...] = ()  # other names the person goes by (1.1)
 
 
 @dataclass(frozen=True)
@@ -432,6 +433,7 @@ class _Builder:
                         hiring_manager=bool(who.get("hiring_manager", False)),
                         topics=tuple(who.get("topics", ())),
                         pointer=wp,
+                        aliases=tuple(who.get("aliases", ())),
                     )
                 ids.append(pid)
                 pointers[pid] = wp

@@ -34,6 +34,9 @@ CATALOGUE = {
     "no-follow-up": ("error", True, {}),
     "late-thank-you": ("warning", True, {"within_hours": 24}),
     "handwritten-note": ("info", False, {}),
+    "topic-not-mentioned": ("info", True, {}),
+    "wrong-name": ("error", True, {}),
+    "other-company-named": ("warning", True, {}),
     # catalogue 1.1: the cadence rules
     "overdue-action": ("warning", True, {}),
     "contact-after-rejection": ("warning", True, {"max_after": 1}),

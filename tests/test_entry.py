@@ -158,7 +158,7 @@ def test_kept_until_anything_read_changes(cache_home, copy, capsys, monkeypatch)
 
     # a draft
     draft = copy / "drafts" / "marco.txt"
-    draft.write_text(draft.read_text() + "\nLet me know ASAP if you need anything else.\n")
+    draft.write_text(draft.read_text() + "\nDear [Hiring Manager Name], thanks.\n")
     edited = expect_rerun(capsys, runs, first)
     assert edited != first
     assert check(capsys) == edited and runs.count == 2
@@ -248,3 +248,34 @@ def test_click_path_unchanged_for_other_commands(capsys):
     out, _err, status = run(capsys, entry.main, ["rules", "--format", "json"])
     assert status == 0 and out.startswith("[")
     assert isinstance(cli.cli, click.Group)
+
+
+def test_the_api_keeps_unchanged_plans_until_a_file_changes(copy, tmp_path):
+    from datetime import date
+
+    from etiquette_lint import lint_path
+    from etiquette_lint.core import memo
+
+    memo.clear()
+    plan = next(copy.glob("*.plan.yaml"))
+    today = date(2026, 11, 26)
+    first = lint_path(plan, today=today)
+    assert lint_path(plan, today=today) == first
+    assert memo._entries, "the result was kept"
+    draft = copy / "drafts" / "marco.txt"
+    draft.write_text(draft.read_text() + "\nDear [Hiring Manager Name], thanks.\n")
+    edited = lint_path(plan, today=today)
+    memo.clear()
+    assert edited == lint_path(plan, today=today) != first
+    config = tmp_path / "config.yaml"
+    config.write_text("rules: {}\n")
+    with_config = lint_path(plan, today=today, config=str(config))
+    config.write_text("rules:\n  carbon-copy: false\n  interviewer-not-thanked: false\n")
+    changed = lint_path(plan, today=today, config=str(config))
+    memo.clear()
+    assert changed == lint_path(plan, today=today, config=str(config))
+    assert with_config == edited
+    (copy / ".etiquette-lint.yaml").write_text("rules:\n  interviewer-not-thanked: false\n")
+    nearer = lint_path(plan, today=today)
+    memo.clear()
+    assert nearer == lint_path(plan, today=today)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
 import sys
 
 import pytest
@@ -15,7 +16,7 @@ import pytest
 from etiquette_lint.cli import main
 from etiquette_lint.messages import blank_quoted
 
-from conftest import FIXTURES
+from conftest import FIXTURES, ROOT
 
 MAIL = FIXTURES / "mail"
 
@@ -45,7 +46,9 @@ def test_quoted_text_is_blanked_with_offsets_kept():
     assert blank_quoted(own) == own
 
 
-@pytest.mark.parametrize("name", ["gmail-reply.eml", "outlook-reply.eml", "outlook-headers-reply.eml"])
+@pytest.mark.parametrize(
+    "name", ["gmail-reply.eml", "outlook-reply.eml", "outlook-headers-reply.eml", "outlook-html-reply.eml"]
+)
 def test_a_reply_is_not_blamed_for_what_it_quotes(capsys, monkeypatch, name):
     message = (MAIL / name).read_bytes()
     status, found = presend(capsys, monkeypatch, "--fail-on", "warning", stdin=message)
@@ -146,3 +149,19 @@ def test_an_html_only_multipart_is_checked_and_its_attachment_is_not(capsys, mon
     assert [(f["rule"], f["line"]) for f in found] == [("pushy-language", 12)]  # the part's first line
     _, found = presend(capsys, monkeypatch, stdin=path.read_bytes())
     assert [(f["rule"], f["line"], f["column"]) for f in found] == [("pushy-language", 4, 1)]
+
+
+@pytest.mark.parametrize("shape", ["<a ", '<a b="', "<!--", "&#", "<p>a</p>"])
+def test_hostile_html_is_read_in_linear_time(shape):
+    """Unterminated tags made the standard library's HTMLParser quadratic (20,000 `<a ` took a
+    minute); the harness timeout fails a hang, it is not a speed assertion."""
+    body = (shape * (300_000 // len(shape))).encode()
+    message = b"To: dana@harbor.example\nContent-Type: text/html\n\n" + body
+    result = subprocess.run(
+        [sys.executable, "-m", "etiquette_lint", "presend", "--today", "2027-03-11", "--no-color"],
+        input=message,
+        capture_output=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert result.returncode in (0, 1), result.stderr.decode()

@@ -141,7 +141,9 @@ def check(
     options = make_options(today, select, extend_select, ignore, config, rules_dirs)
     stdin_text = None
     if "-" in paths:
-        data = sys.stdin.buffer.read()
+        from .source import MAX_FILE_BYTES, read_stream
+
+        data = read_stream(sys.stdin.buffer, MAX_FILE_BYTES, "the plan on standard input")
         try:
             stdin_text = data.decode("utf-8").removeprefix("\ufeff")
         except UnicodeDecodeError as exc:
@@ -242,7 +244,13 @@ def presend(
     from .report import Report
 
     options = make_options(today, select, extend_select, ignore, config, rules_dirs)
-    data = sys.stdin.buffer.read() if message == "-" else None
+    if message == "-":
+        from .messages import MAX_DRAFT_BYTES
+        from .source import read_stream
+
+        data = read_stream(sys.stdin.buffer, MAX_DRAFT_BYTES, "the message on standard input")
+    else:
+        data = None
     try:
         try:
             report = check_message(

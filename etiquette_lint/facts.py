@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from .cache import by_content
+from .limits import MAX_PHRASE_FACTS
 from .messages import Segment
 from .plan import Action, Plan
 from .planner import windows
@@ -23,6 +25,7 @@ from .planner.windows import Cadence
 from .text import (
     PhraseList,
     TopicLexicon,
+    _gapped,
     common_words,
     company_mentions,
     distinctive_words,
@@ -342,10 +345,20 @@ class _Context:
 
 
 def build_facts(
-    plan: Plan, phrases: dict[str, PhraseList], *, only_text: bool = False, cadence: Cadence | None = None
+    plan: Plan,
+    phrases: dict[str, PhraseList],
+    *,
+    only_text: bool = False,
+    pair_window_days: int = MAX_PAIR_GAP_DAYS + 1,
+    min_similarity: float = 0.0,
+    pair_filter: Callable[[str, dict], bool] | None = None,
+    cadence: Cadence | None = None,
 ) -> list[dict]:
-    """All facts of the plan, in tier order (see TIERS); `cadence` holds the rules' cadence
-    parameters (default: the rules' defaults)."""
+    """All facts of the plan, in tier order (see TIERS). Pair facts are only built where a rule
+    can use them: contact pairs fewer than `pair_window_days` apart (plus each adjacent pair), draft
+    pairs that share a word triple (exactly or with one word changed) and reach `min_similarity`;
+    and of those, only the ones `pair_filter(kind, fact)` keeps (see lint.PairFilter). `cadence`
+    holds the rules' cadence parameters (default: the rules' defaults)."""
     cadence = cadence or Cadence()
     ctx = _Context(plan, phrases, [])
     companies = _companies(plan)
@@ -368,8 +381,8 @@ def build_facts(
     for action in plan.actions:
         _action_fact(ctx, action, order, rejected.get(action.index), pressing.get(action.label, ""))
     if not only_text:
-        _contact_pairs(ctx, order)
-    _draft_pairs(ctx, order)
+        _contact_pairs(ctx, order, min(pair_window_days, MAX_PAIR_GAP_DAYS + 1), pair_filter)
+    _draft_pairs(ctx, order, min_similarity, pair_filter)
     for interview in plan.interviews:
         for pid in interview.people:
             person = plan.people[pid]
@@ -485,7 +498,7 @@ def _phrase_facts(ctx: _Context, action: Action, lists: list[str]) -> None:
         scanned = without_links(segment.text)
         bounds = sentences(scanned)
         for name in lists:
-            for hit in _phrase_hits(scanned, ctx.phrases[name]):
+            for hit in _phrase_hits(scanned, ctx.phrases[name])[:MAX_PHRASE_FACTS]:
                 index = next((i for i, (s, e) in enumerate(bounds) if s <= hit.start < e), None)
                 sentence = bounds[index] if index is not None else (hit.start, hit.end)
                 sentence_text = segment.text[sentence[0] : sentence[1]]
@@ -821,7 +834,9 @@ def _follow_up_number(plan: Plan, action: Action, order: list[Action]) -> int:
     return count
 
 
-def _contact_pairs(ctx: _Context, order: list[Action]) -> None:
+def _contact_pairs(
+    ctx: _Context, order: list[Action], window: int = MAX_PAIR_GAP_DAYS + 1, keep: Callable | None = None
+) -> None:
     plan = ctx.plan
     by_company: dict[str, list[Action]] = {}
     for action in order:
@@ -832,11 +847,9 @@ def _contact_pairs(ctx: _Context, order: list[Action]) -> None:
                 earlier = actions[i]
                 gap = later.when.ordinal - earlier.when.ordinal
                 adjacent = i == j - 1
-                if gap > MAX_PAIR_GAP_DAYS and not adjacent:
+                if gap >= window and not adjacent:
                     break
-                ctx.add(
-                    "contact_pair",
-                    later.pointer,
+                fields = dict(
                     company=company,
                     gap_days=gap,
                     adjacent=adjacent,
@@ -859,9 +872,11 @@ def _contact_pairs(ctx: _Context, order: list[Action]) -> None:
                     gap_phrase="on the same day as" if gap == 0 else f"{days(gap)} after",
                     related_pointer=earlier.pointer,
                 )
+                if keep is None or keep("contact_pair", {"pointer": later.pointer, **fields}):
+                    ctx.add("contact_pair", later.pointer, **fields)
 
 
-def _draft_pairs(ctx: _Context, order: list[Action]) -> None:
+def _draft_pairs(ctx: _Context, order: list[Action], min_similarity: float = 0.0, keep: Callable | None = None) -> None:
     plan = ctx.plan
     courtesy = ctx.phrases.get("courtesy")
     prepared = []
@@ -878,29 +893,47 @@ def _draft_pairs(ctx: _Context, order: list[Action]) -> None:
         body = action.message.body
         masked, triples = _prepared(body.text, tuple(masks), courtesy)
         prepared.append((action, company, masked, triples, body))
-    for j, (later, company, masked_later, later_set, body) in enumerate(prepared):
-        for earlier, other_company, _, earlier_set, _ in prepared[:j]:
-            if other_company != company or set(earlier.to) & set(later.to):
-                continue
-            score, (start, end) = _compared(masked_later, earlier_set, later_set)
-            if score <= 0:
-                continue
-            ctx.add(
-                "draft_pair",
-                later.pointer,
-                company=company,
-                similarity=round(score, 4),
-                similarity_percent=math.floor(score * 100 + 0.5),
-                earlier_action=earlier.label,
-                later_action=later.label,
-                earlier_to_names=_names(plan, earlier.to),
-                later_to_names=_names(plan, later.to),
-                earlier_date=str(earlier.when),
-                later_date=str(later.when),
-                excerpt=" ".join(body.text[start:end].split())[:160],
-                related_pointer=earlier.pointer,
-                **_span(body, start, end),
-            )
+    for j, i in _candidate_pairs(prepared):
+        later, company, masked_later, later_set, body = prepared[j]
+        earlier, other_company, _, earlier_set, _ = prepared[i]
+        if other_company != company or set(earlier.to) & set(later.to):
+            continue
+        score, (start, end) = _compared(masked_later, earlier_set, later_set)
+        if score <= 0 or round(score, 4) < min_similarity:
+            continue
+        fields = dict(
+            company=company,
+            similarity=round(score, 4),
+            similarity_percent=math.floor(score * 100 + 0.5),
+            earlier_action=earlier.label,
+            later_action=later.label,
+            earlier_to_names=_names(plan, earlier.to),
+            later_to_names=_names(plan, later.to),
+            earlier_date=str(earlier.when),
+            later_date=str(later.when),
+            excerpt=" ".join(body.text[start:end].split())[:160],
+            related_pointer=earlier.pointer,
+            **_span(body, start, end),
+        )
+        if keep is None or keep("draft_pair", {"pointer": later.pointer, **fields}):
+            ctx.add("draft_pair", later.pointer, **fields)
+
+
+def _candidate_pairs(prepared: list[tuple]) -> list[tuple[int, int]]:
+    """(later, earlier) index pairs of messages to the same company that share a word triple, as it
+    is or with one word left open: exactly the pairs whose similarity can be above 0. An inverted
+    index over those keys keeps this near-linear for drafts with little in common, instead of
+    comparing every pair."""
+    index: dict[tuple[str, tuple], list[int]] = {}
+    pairs: set[tuple[int, int]] = set()
+    for j, (_action, company, _masked, triples, _body) in enumerate(prepared):
+        keys = {(company, t) for t in triples}
+        keys.update((company, g) for t in triples for g in _gapped(t))
+        for key in keys:
+            bucket = index.setdefault(key, [])
+            pairs.update((j, i) for i in bucket)
+            bucket.append(j)
+    return sorted(pairs)
 
 
 @by_content(maxsize=512, max_chars=32_768)

@@ -5,23 +5,25 @@ from __future__ import annotations
 import re
 import traceback
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
 from . import engine
-from .compiler import compile_rule
+from .compiler import compile_rule, could_match
 from .config import Settings, find_config, read_config, resolve
 from .core import memo
 from .core.batch import in_order
 from .core.discovery import PLAN_SUFFIXES, discover
 from .errors import EngineError, EtiquetteLintError, InputError
 from .facts import build_facts
+from .limits import MAX_FINDINGS_PER_RULE, MAX_PHRASE_FACTS
 from .plan import Plan, load_plan
 from .planner.windows import Cadence
 from .report import Finding, Related, Report
-from .rules import TEMPLATES, Rule, RuleSet, load_rules
+from .rules import Rule, RuleSet, load_rules
+from .source import MAX_FILE_BYTES, FileProblem, read_regular
 from .suppressions import UNUSED_SUPPRESSION
 from .suppressions import apply as apply_suppressions
 
@@ -96,12 +98,117 @@ def _conditions(ruleset: RuleSet, key: tuple) -> dict[str, list]:
     return out
 
 
+@lru_cache(maxsize=64)
+def pair_limits(ruleset: RuleSet, key: tuple) -> tuple[int, float]:
+    """What the enabled rules can use of the pair facts, read from their conditions: the widest
+    `gap_days` window of a rule on contact pairs (a rule on adjacent pairs only needs none: those
+    are always built; a rule with no bound needs them all), and the lowest `similarity` a rule on
+    draft pairs asks for (above 1 when no rule uses draft pairs). Pairs beyond both are never built,
+    so a long or dense plan costs what its rules need, not the square of its actions."""
+    window, similarity = 0, 1.01
+    for rule_id, _severity, params in key:
+        values = dict(params)
+        for entry in ruleset.rules[rule_id].match:
+            where = entry.get("where") or {}
+            if entry.get("fact") == "contact_pair":
+                window = max(window, _gap_window(where, values))
+            elif entry.get("fact") == "draft_pair":
+                similarity = min(similarity, _lowest_similarity(where, values))
+    return window, similarity
+
+
+@lru_cache(maxsize=64)
+def _pair_rules(ruleset: RuleSet, key: tuple) -> dict[str, tuple]:
+    """Per pair kind, the enabled rules that match it: (rule id, where, parameters, one_each), where
+    `one_each` says the rule needs only one matching pair per later action (it matches that pair
+    alone and reports on it, so every pair of one later action gives the same finding)."""
+    out: dict[str, list] = {}
+    for rule_id, _severity, params in key:
+        rule = ruleset.rules[rule_id]
+        patterns = [p for p in rule.match if "fact" in p or "absent" in p]
+        for entry in rule.match:
+            kind = entry.get("fact")
+            if kind in ("contact_pair", "draft_pair"):
+                alias = entry.get("as") or kind
+                one_each = kind == "contact_pair" and len(patterns) == 1 and rule.report == alias
+                out.setdefault(kind, []).append((rule_id, entry.get("where") or {}, dict(params), one_each))
+    return {kind: tuple(specs) for kind, specs in out.items()}
+
+
+class PairFilter:
+    """Keeps a pair fact only when an enabled rule can match it (compiler.could_match), and only
+    the first (nearest) of a later action's pairs for a rule that needs just one: a dense plan
+    then builds pairs in proportion to its actions, not to their square."""
+
+    def __init__(self, specs: dict[str, tuple]) -> None:
+        self.specs = specs
+        self.taken: set[tuple[str, str]] = set()
+
+    def __call__(self, kind: str, fact: dict) -> bool:
+        keep = False
+        for rule_id, where, params, one_each in self.specs.get(kind, ()):
+            if not could_match(where, fact, params):
+                continue
+            if not one_each:
+                return True
+            if (rule_id, fact["pointer"]) not in self.taken:
+                self.taken.add((rule_id, fact["pointer"]))
+                keep = True
+        return keep
+
+
+def _value(value, params: dict):
+    if isinstance(value, str) and value.startswith("$"):
+        return params.get(value[1:])
+    return value
+
+
+def _gap_window(where: dict, params: dict) -> int:
+    """Fewer than how many days apart a contact pair must be to match `where` (unbounded: 10**6)."""
+    if where.get("adjacent") is True:
+        return 0
+    bound = where.get("gap_days")
+    if isinstance(bound, dict):
+        limits = []
+        if isinstance(_value(bound.get("lt"), params), int):
+            limits.append(_value(bound["lt"], params))
+        for key in ("lte", "eq"):
+            if isinstance(_value(bound.get(key), params), int):
+                limits.append(_value(bound[key], params) + 1)
+        if limits:
+            return max(0, min(limits))
+    elif isinstance(_value(bound, params), int) and not isinstance(_value(bound, params), bool):
+        return _value(bound, params) + 1
+    return 10**6
+
+
+def _lowest_similarity(where: dict, params: dict) -> float:
+    """The lowest similarity a draft pair can have and match `where` (0 when unbounded)."""
+    bound = where.get("similarity")
+    if isinstance(bound, dict):
+        for key in ("gte", "gt", "eq"):
+            value = _value(bound.get(key), params)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                return float(value)
+    elif isinstance(_value(bound, params), int | float) and not isinstance(_value(bound, params), bool):
+        return float(_value(bound, params))
+    return 0.0
+
+
 def lint_plan(plan: Plan, settings: Settings, ruleset: RuleSet) -> list[Finding]:
     """Every finding of the enabled rules on a loaded plan, sorted and without duplicates, less
     those that suppression comments silence (see suppressions.py)."""
     if not settings.rules:
         return apply_suppressions(plan, [], ran=(), known=ruleset.rules, severity=settings.unused_suppression)
-    facts = build_facts(plan, ruleset.phrases, cadence=Cadence.of(settings, ruleset))
+    window, min_similarity = pair_limits(ruleset, settings.key())
+    facts = build_facts(
+        plan,
+        ruleset.phrases,
+        pair_window_days=window,
+        min_similarity=min_similarity,
+        pair_filter=PairFilter(_pair_rules(ruleset, settings.key())),
+        cadence=Cadence.of(settings, ruleset),
+    )
     conditions = _conditions(ruleset, settings.key())
     matches = engine.evaluate(conditions, facts)
     seen = set()
@@ -119,7 +226,7 @@ def lint_plan(plan: Plan, settings: Settings, ruleset: RuleSet) -> list[Finding]
     kept = apply_suppressions(
         plan, findings, ran=settings.rules, known=ruleset.rules, severity=settings.unused_suppression
     )
-    return _without_yielded(kept, ruleset)
+    return cap_findings(_without_yielded(kept, ruleset), plan.path)
 
 
 def _without_yielded(findings: list[Finding], ruleset: RuleSet) -> list[Finding]:
@@ -138,28 +245,48 @@ def _without_yielded(findings: list[Finding], ruleset: RuleSet) -> list[Finding]
     ]
 
 
-class _Fields(dict):
-    """Format-map access to bound facts as {alias.field} and to parameters as {name}."""
-
-    def __missing__(self, key):  # pragma: no cover - templates are checked when rules load
-        return "{" + key + "}"
-
-
-class _Fact:
-    def __init__(self, fact: dict) -> None:
-        self._fact = fact
-
-    def __getattr__(self, name: str):
-        value = self._fact.get(name, "")
-        if isinstance(value, float):
-            return f"{value:g}"
-        return value
+def cap_findings(findings: list[Finding], plan_path: str, limit: int = MAX_FINDINGS_PER_RULE) -> list[Finding]:
+    """At most `limit` findings of one rule in one draft (or on one node of the plan); the last one
+    kept says how many more there were, so a draft of 1,000 placeholders gives a readable report."""
+    groups: dict[tuple, list[int]] = {}
+    for index, finding in enumerate(findings):
+        where = finding.path if finding.path != plan_path else finding.pointer
+        groups.setdefault((finding.rule, finding.path, where), []).append(index)
+    dropped: set[int] = set()
+    notes: dict[int, int] = {}
+    for indexes in groups.values():
+        if len(indexes) > limit:
+            notes[indexes[limit - 1]] = len(indexes) - limit
+            dropped.update(indexes[limit:])
+    out = []
+    for index, finding in enumerate(findings):
+        if index in dropped:
+            continue
+        if index in notes:
+            place = "this draft" if finding.path != plan_path else "this part of the plan"
+            # Phrase hits beyond MAX_PHRASE_FACTS per message never became facts: then it is a floor.
+            more = f"{'at least ' if notes[index] + limit >= MAX_PHRASE_FACTS else ''}{notes[index]}"
+            finding = replace(
+                finding, message=f"{finding.message} (And {more} more {finding.rule} findings in {place}.)"
+            )
+        out.append(finding)
+    return out
 
 
 def _render(template: str, bound: dict, params: dict) -> str:
-    values = _Fields({alias: _Fact(fact) for alias, fact in bound.items()})
-    values.update(params)
-    return TEMPLATES.vformat(template, (), values)
+    """Fill a message template. Only `{alias.field}` of a bound fact and `{parameter}` are looked
+    up, as plain dictionary reads: no attribute access, no indexing, no format spec but a unit
+    (`{min_gap_days:days}`), whatever the template says (load time refuses anything else: see
+    compiler.template_fields)."""
+
+    def value_of(name: str):
+        if "." in name:
+            alias, fieldname = name.split(".", 1)
+            fact = bound.get(alias)
+            return fact.get(fieldname, "") if isinstance(fact, dict) else ""
+        return params.get(name, "")
+
+    return fill_template(template, value_of)
 
 
 def _holds(when: dict, bound: dict) -> bool:
@@ -235,9 +362,8 @@ def plan_inputs(plan_file: str, text: str | None = None, base_dir: Path | None =
     folder = base_dir if base_dir is not None else Path(plan_file).parent
     if text is None:
         try:
-            with open(plan_file, "rb") as handle:
-                text = handle.read(4 * 1024 * 1024).decode("utf-8", "replace")
-        except OSError:
+            text = read_regular(plan_file, MAX_FILE_BYTES).decode("utf-8", "replace")
+        except FileProblem:
             return inputs
     inputs.extend(str(folder / match.group(1)) for match in _DRAFT_FIELD.finditer(text))
     return inputs

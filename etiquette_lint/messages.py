@@ -25,6 +25,7 @@ from email.utils import getaddresses
 from pathlib import Path
 
 from .errors import InputError
+from .source import FileProblem, read_regular
 
 MAX_DRAFT_BYTES = 1024 * 1024
 
@@ -151,17 +152,12 @@ def read_draft(
         if len(data) > MAX_DRAFT_BYTES:
             raise fail(f"draft {relative!r} is too large: {len(data)} bytes, expected at most {MAX_DRAFT_BYTES}")
         return parse_message(data, display, fail, eml=resolved.suffix.lower() == ".eml")
-    if not resolved.exists():
-        raise fail(f"draft {relative!r} does not exist (looked for {str(candidate)!r})")
-    if not resolved.is_file():
-        raise fail(f"draft {relative!r} is not a regular file")
-    size = resolved.stat().st_size
-    if size > MAX_DRAFT_BYTES:
-        raise fail(f"draft {relative!r} is too large: {size} bytes, expected at most {MAX_DRAFT_BYTES}")
-    try:
-        data = resolved.read_bytes()
-    except OSError as exc:
-        raise fail(f"draft {relative!r} cannot be read: {exc.strerror}") from None
+    try:  # checked on the opened file, not the path: see source.read_regular
+        data = read_regular(resolved, MAX_DRAFT_BYTES)
+    except FileProblem as problem:
+        if problem.missing:
+            raise fail(f"draft {relative!r} does not exist (looked for {str(candidate)!r})") from None
+        raise fail(f"draft {relative!r} {problem.reason}") from None
     return parse_message(data, display, fail, eml=resolved.suffix.lower() == ".eml")
 
 

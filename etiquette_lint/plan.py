@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .cache import by_content
 from .core.validate import is_valid
 from .errors import EtiquetteLintError, InputError, InputErrors
+from .limits import check_plan_limits
 from .messages import Message, inline_message, read_draft, subject_segment
 from .resources import schema_path
 from .source import Document, load_document
@@ -236,6 +237,7 @@ def _validated_document(text: str, path: str) -> Document:
     data = document.data
     if data is None:
         raise InputError("the file is empty; expected a plan (version: 1, candidate, interviews, actions)", path=path)
+    check_plan_limits(document)  # before any work on a plan beyond the documented limits
     if is_valid(data):
         return document
     errors = []

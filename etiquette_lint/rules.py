@@ -8,15 +8,18 @@ file and the field, never in the middle of a lint.
 from __future__ import annotations
 
 import json
-import string
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .compiler import check_rule, fill_template, template_fields
 from .errors import RuleError
+from .limits import MAX_RULE_FILE_BYTES
 from .resources import rules_dir, schema_path
-from .source import load_document
+from .source import FileProblem, load_document, read_regular
 from .text import PhraseList, load_phrase_lists
+
+__all__ = ["Rule", "RuleSet", "load_rule_file", "load_rules", "template_fields"]
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -48,23 +51,7 @@ class Rule:
     def fix_text(self, params: dict | None = None) -> str:
         """The fix line with the parameters in effect ('at least 3 days'), never their names."""
         values = {**self.defaults(), **(params or {})}
-        return " ".join(TEMPLATES.vformat(self.fix, (), values).split())
-
-
-class _Templates(string.Formatter):
-    """Message and fix templates: `{name}` as usual, and a unit after a number parameter:
-    `{min_gap_days:days}` reads '3 days' (or '1 day'), `{within_hours:hours}` '24 hours'."""
-
-    UNITS = ("days", "business days", "hours")
-
-    def format_field(self, value, format_spec: str):
-        if format_spec in self.UNITS:
-            unit = format_spec[:-1] if value == 1 else format_spec
-            return f"{value:g} {unit}" if isinstance(value, float) else f"{value} {unit}"
-        return super().format_field(value, format_spec)
-
-
-TEMPLATES = _Templates()
+        return " ".join(fill_template(self.fix, lambda name: values.get(name, "")).split())
 
 
 @dataclass(frozen=True, eq=False)
@@ -87,11 +74,11 @@ def _validator():
 def load_rule_file(file: Path, *, validate: bool = True) -> Rule:
     """Load one rule file. `validate=False` skips the JSON Schema check, for the built-in rules:
     the tests validate those, and skipping it keeps a cold start fast."""
-    from .compiler import check_rule
-
     try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_regular(file, MAX_RULE_FILE_BYTES).decode("utf-8")
+    except FileProblem as problem:
+        raise RuleError(f"{problem.reason}; expected a rule file", path=str(file)) from None
+    except UnicodeDecodeError as exc:
         raise RuleError(f"cannot be read: {exc}", path=str(file)) from None
     try:
         document = load_document(text, str(file))
@@ -170,11 +157,3 @@ def _load_rules(extra_folders: tuple[str, ...]) -> RuleSet:
             rules[rule.id] = rule
     phrases = load_phrase_lists(folders, trusted=builtin)
     return RuleSet(rules, phrases, tuple(str(f) for f in folders))
-
-
-def template_fields(template: str) -> list[str]:
-    """The placeholders of a message template: 'alias.field' or a parameter name."""
-    try:
-        return [name for _, name, _, _ in string.Formatter().parse(template) if name]
-    except ValueError as exc:
-        raise RuleError(f"malformed message template {template!r}: {exc}") from None

@@ -33,7 +33,9 @@ import Stemmer  # PyStemmer: the Snowball stemmers in C (100x the pure-Python pa
 import yaml
 
 from .errors import RuleError
+from .limits import MAX_PATTERNS, MAX_RULE_FILE_BYTES, risky_pattern
 from .regex_cache import compile_pattern
+from .source import FileProblem, read_regular
 
 CONTEXTS = ("negated", "question", "quoted", "theirs", "conditional", "requested")
 
@@ -186,7 +188,22 @@ def _expand(file: Path, index: int | str, source: str, defines: dict[str, str]) 
 
 
 def _check(file: Path, sources: tuple[str, ...], pointer: str = "") -> None:
-    """Refuse a list whose patterns are not regular expressions, naming the first bad one."""
+    """Refuse a list whose patterns are not regular expressions, or are shapes that can take
+    super-linear time (limits.risky_pattern), naming the first bad one."""
+    if len(sources) > MAX_PATTERNS:
+        raise RuleError(
+            f"has {len(sources)} patterns; expected at most {MAX_PATTERNS}",
+            path=str(file),
+            pointer=pointer or "/patterns",
+        )
+    for index, source in enumerate(sources):
+        problem = risky_pattern(source)
+        if problem:
+            raise RuleError(
+                f"pattern {index} {source[:80]!r} {problem}; expected a pattern that matches in linear time",
+                path=str(file),
+                pointer=pointer or f"/patterns/{index}",
+            )
     try:
         _scanner(sources)
         return
@@ -206,8 +223,10 @@ def _check(file: Path, sources: tuple[str, ...], pointer: str = "") -> None:
 
 def _read_yaml(file: Path) -> dict:
     try:
-        data = yaml.load(file.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
-    except (OSError, UnicodeDecodeError) as exc:
+        data = yaml.load(read_regular(file, MAX_RULE_FILE_BYTES).decode("utf-8"), Loader=_YAML_LOADER)
+    except FileProblem as problem:
+        raise RuleError(f"{problem.reason}; expected a phrase list", path=str(file)) from None
+    except UnicodeDecodeError as exc:
         raise RuleError(f"cannot be read: {exc}", path=str(file)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)

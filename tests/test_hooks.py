@@ -615,3 +615,33 @@ def test_the_validate_hook_reads_the_smtp_headers_newer_git_passes(git_repo, har
         [str(hook), str(repo / "omar.eml"), str(repo / "headers")], cwd=repo, capture_output=True, env=env, timeout=120
     )
     assert result.returncode == 0 and b"not checked" in result.stderr
+
+
+@pytest.mark.parametrize("client", _mail_clients())
+def test_a_mail_client_shows_warnings_once_then_sends_the_same_message(client, harbor, sendmail, tmp_path):
+    """mutt shows the output of a sendmail that fails and discards that of one that succeeds: the
+    warnings are shown when the message is held back, and sending it again sends it."""
+    muttrc = tmp_path / "muttrc"
+    muttrc.write_text(
+        f'set sendmail="{HOOKS / "sendmail-presend"} --plan {harbor} --today {HARBOR_DAY} {sendmail} -oem -oi"\n'
+        'set from="Jordan Lee <jordan.lee@mail.example>"\nset use_from=yes\nset record=""\nset charset="utf-8"\n'
+    )
+    env = {**hook_env(tmp_path), "HOME": str(tmp_path)}
+    chasing = (harbor.parent / "drafts" / "lee.md").read_text().replace("Best,", "Did you get my last email?\n\nBest,")
+
+    def send() -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [client, "-n", "-F", str(muttrc), "-s", "Thank you", "lee.park@harbor.example"],
+            input=chasing.encode(),
+            capture_output=True,
+            env=env,
+            timeout=120,
+        )
+
+    held = send()
+    shown = (held.stdout + held.stderr).decode()
+    assert held.returncode != 0 and not (tmp_path / "received.eml").exists()
+    assert "warning pushy-language" in shown and "send the same message again" in shown
+    sent = send()  # mutt writes new Date: and Message-ID: headers; the text and recipients are the same
+    assert sent.returncode == 0, sent.stderr.decode()
+    assert (tmp_path / "received.eml").read_bytes().decode().endswith(chasing)

@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import engine
-from .compiler import compile_rule, could_match
+from .compiler import compile_rule, could_match, fill_template
 from .config import Settings, find_config, read_config, resolve
 from .core import memo
 from .core.batch import in_order

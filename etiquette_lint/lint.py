@@ -369,6 +369,29 @@ def plan_inputs(plan_file: str, text: str | None = None, base_dir: Path | None =
     return inputs
 
 
+def lint_each(
+    paths: list[str],
+    options: Options,
+    *,
+    stdin_text: str | None = None,
+    keep_plans: bool = False,
+    jobs: int | None = None,
+):
+    """(files, rule set, results): the plan files found and an iterator over each one's result
+    (findings, sources, errors, ...), in order, as they finish (lint_files gathers them; a
+    streaming report prints them as they come)."""
+    ruleset = load_rules(options.rules_dirs)
+    # Rule ids named on the command line are checked once, before any plan (exit 2 at once).
+    resolve(
+        ruleset, {}, select=list(options.select), extend_select=list(options.extend_select), ignore=list(options.ignore)
+    )
+    files = discover(paths)
+    if keep_plans or "-" in files:
+        jobs = 1  # Plan objects stay in this process; standard input was read here
+    one = _PlanLinter(options, ruleset, stdin_text, keep_plan=keep_plans)
+    return files, ruleset, in_order(one, files, jobs)
+
+
 def lint_files(
     paths: list[str],
     options: Options,
@@ -380,22 +403,14 @@ def lint_files(
     """Lint every plan named or found; input errors are collected in the report, not raised.
     `plans`, when given, receives every plan loaded (for views such as the timeline).
     `jobs`: processes to spread plans over (None: one per core; see batch.py)."""
-    ruleset = load_rules(options.rules_dirs)
-    # Rule ids named on the command line are checked once, before any plan (exit 2 at once).
-    resolve(
-        ruleset, {}, select=list(options.select), extend_select=list(options.extend_select), ignore=list(options.ignore)
-    )
+    files, ruleset, each = lint_each(paths, options, stdin_text=stdin_text, keep_plans=plans is not None, jobs=jobs)
     findings: list[Finding] = []
     errors: list[EtiquetteLintError] = []
-    files = discover(paths)
     ran: dict[str, Rule] = {}
     sources: dict[str, str] = {}
     inputs: list[str] = [options.config] if options.config else []
     partial: list[str] = []  # plans linted without the actions that had input errors
-    if plans is not None or "-" in files:
-        jobs = 1  # Plan objects stay in this process; standard input was read here
-    one = _PlanLinter(options, ruleset, stdin_text, keep_plan=plans is not None)
-    for result in in_order(one, files, jobs):
+    for result in each:
         inputs.extend(result.inputs)
         for rule_id in result.ran:
             ran[rule_id] = UNUSED_SUPPRESSION if rule_id == UNUSED_SUPPRESSION.id else ruleset.rules[rule_id]

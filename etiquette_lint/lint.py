@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import traceback
 from collections.abc import Mapping
@@ -16,12 +17,13 @@ from .config import Settings, find_config, read_config, resolve
 from .core import memo
 from .core.batch import in_order
 from .core.discovery import PLAN_SUFFIXES, discover
-from .errors import EngineError, EtiquetteLintError, InputError
+from .errors import EngineError, EtiquetteLintError, InputError, RuleError
 from .facts import build_facts
-from .limits import MAX_FINDINGS_PER_RULE, MAX_PHRASE_FACTS
+from .limits import MAX_FINDINGS_PER_RULE, MAX_PHRASE_FACTS, MAX_RULE_COMBINATIONS
 from .plan import Plan, load_plan
 from .planner.windows import Cadence
 from .report import Finding, Related, Report
+from .resources import rules_dir
 from .rules import Rule, RuleSet, load_rules
 from .source import MAX_FILE_BYTES, FileProblem, read_regular
 from .suppressions import UNUSED_SUPPRESSION
@@ -209,6 +211,7 @@ def lint_plan(plan: Plan, settings: Settings, ruleset: RuleSet) -> list[Finding]
         pair_filter=PairFilter(_pair_rules(ruleset, settings.key())),
         cadence=Cadence.of(settings, ruleset),
     )
+    _check_custom_rule_cost(ruleset, settings, facts, plan)
     conditions = _conditions(ruleset, settings.key())
     matches = engine.evaluate(conditions, facts)
     seen = set()
@@ -243,6 +246,29 @@ def _without_yielded(findings: list[Finding], ruleset: RuleSet) -> list[Finding]
         for f in findings
         if f.rule not in ruleset.rules or not any((o, place(f)) in reported for o in ruleset.rules[f.rule].yields_to)
     ]
+
+
+def _check_custom_rule_cost(ruleset: RuleSet, settings: Settings, facts: list[dict], plan: Plan) -> None:
+    """Refuse to run a rule from a --rules folder whose facts could combine in more ways than
+    MAX_RULE_COMBINATIONS on this plan (three unrelated `action` facts on 1,000 actions are 10**9
+    combinations): a RuleError naming the rule file, instead of an engine that never finishes."""
+    builtin = rules_dir()
+    counts: dict[str, int] = {}
+    for fact in facts:
+        counts[fact["type"]] = counts.get(fact["type"], 0) + 1
+    for rule_id in settings.rules:
+        rule = ruleset.rules[rule_id]
+        if Path(rule.path).parent == builtin:
+            continue
+        kinds = [p["fact"] for p in rule.match if "fact" in p]
+        combinations = math.prod(counts.get(kind, 0) for kind in kinds)
+        if combinations > MAX_RULE_COMBINATIONS:
+            sizes = " x ".join(f"{counts.get(kind, 0)} {kind}" for kind in kinds)
+            raise RuleError(
+                f"rule {rule_id!r} could have to try {combinations:,} combinations of facts on {plan.path} "
+                f"({sizes}); expected at most {MAX_RULE_COMBINATIONS:,} (bind fewer facts, see docs/security.md)",
+                path=rule.path,
+            )
 
 
 def cap_findings(findings: list[Finding], plan_path: str, limit: int = MAX_FINDINGS_PER_RULE) -> list[Finding]:

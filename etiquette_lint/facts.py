@@ -516,7 +516,7 @@ def _phrase_facts(ctx: _Context, action: Action, lists: list[str]) -> None:
                     text=segment.text[hit.start : hit.end],
                     sentence=" ".join(sentence_text.split())[:200],
                     about_challenge=_challenge_in(sentence_text, interview.challenges, lexicon)
-                    or (_challenge_in(around, interview.challenges, lexicon) if name == "solution-pitch" else ""),
+                    or (_challenge_in(around, interview.challenges, lexicon) if name.startswith("solution-") else ""),
                     in_subject=segment.kind == "subject",
                     **base,
                     **_span(segment, hit.start, hit.end),

@@ -84,3 +84,22 @@ def test_every_text_finding_quotes_words_in_its_draft(measurement):
     assert quoted
     for j in quoted:
         assert all(t.strip() for t in j.triggers), (j.rule, j.case, j.triggers)
+
+
+def test_case_fields_of_1_1_become_the_plan():
+    """aliases, colleagues and other_companies (tests/corpus/README.md) reach the plan the case is judged in."""
+    case = {
+        "id": "x",
+        "kind": "thank_you",
+        "company": "Harbor Analytics",
+        "recipient": {"name": "Oksana Petrenko", "aliases": ["Ksenia"], "topics": ["on-call"]},
+        "colleagues": [{"name": "Wen Zhao", "title": "Director"}],
+        "other_companies": ["Meridian Health Partners"],
+    }
+    plan = QUALITY.case_plan(case, "drafts/x.md")
+    first, other = plan["interviews"]
+    assert [p["name"] for p in first["interviewers"]] == ["Oksana Petrenko", "Wen Zhao"]
+    assert first["interviewers"][0]["aliases"] == ["Ksenia"]
+    assert other["company"] == "Meridian Health Partners"
+    assert [a["to"] for a in plan["actions"]] == ["dana"]
+    assert {"wrong-name", "other-company-named", "topic-not-mentioned"} <= set(QUALITY.judged_rules(case))

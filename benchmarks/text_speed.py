@@ -45,7 +45,8 @@ def new_content(folder: Path, round_: int) -> dict[str, str]:
     drafts = {}
     for i, (pid, name, _title, _hm, topics) in enumerate(PEOPLE):
         text = _draft(name, topics, i * 3 + round_)
-        text = text.replace("\n\nBest regards", f" My notes from the day run to {round_ * 7 + i} lines.\n\nBest regards")
+        note = f" My notes from the day run to {round_ * 7 + i} lines."
+        text = text.replace("\n\nBest regards", note + "\n\nBest regards")
         drafts[str((folder / "drafts" / f"{pid}.md").resolve())] = text
     follow = (folder / "drafts" / "follow-up.md").resolve()
     drafts[str(follow)] = follow.read_text(encoding="utf-8").replace("end of March", f"end of March ({round_})")

@@ -36,8 +36,18 @@ TEXT_RULES = (
     "ultimatum",
     "timeline-not-shared",
     "no-permission-to-decline",
+    "topic-not-mentioned",
+    "wrong-name",
+    "other-company-named",
 )
-EVERY_DRAFT = ("unfilled-placeholder", "solving-their-problem", "pushy-language", "ultimatum")
+EVERY_DRAFT = (
+    "unfilled-placeholder",
+    "solving-their-problem",
+    "pushy-language",
+    "ultimatum",
+    "wrong-name",
+    "other-company-named",
+)
 MESSAGE_POINTER = {"thank_you": "/actions/0", "follow_up": "/actions/1"}
 
 
@@ -107,15 +117,17 @@ def load_cases(corpus: Path = CORPUS) -> list[dict]:
 
 
 def load_pairs(corpus: Path = CORPUS) -> list[dict]:
-    file = corpus / "pairs.yaml"
-    return (yaml.safe_load(file.read_text(encoding="utf-8")) or []) if file.exists() else []
+    pairs = []
+    for file in sorted(corpus.glob("pairs*.yaml")):
+        pairs.extend(yaml.safe_load(file.read_text(encoding="utf-8")) or [])
+    return pairs
 
 
 def judged_rules(case: dict) -> list[str]:
     """The rules a case is judged on (tests/corpus/README.md, "How a case is judged")."""
     rules = list(EVERY_DRAFT)
     if case["kind"] == "thank_you":
-        rules.append("generic-message")
+        rules += ["generic-message", "topic-not-mentioned"]
     else:
         rules.append("no-permission-to-decline")
     candidate = case.get("candidate") or {}
@@ -137,6 +149,8 @@ def case_plan(case: dict, draft_name: str) -> dict:
         role=case.get("role") or "Data Engineering Manager",
         recipient=case.get("recipient"),
         candidate=candidate.get("name") or "Jordan Lee",
+        colleagues=case.get("colleagues"),
+        other_companies=case.get("other_companies"),
     )
     plan = yaml.safe_load(text)
     message = next(a for a in plan["actions"] if a["id"] == "message")

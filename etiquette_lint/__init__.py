@@ -5,8 +5,18 @@ from __future__ import annotations
 __version__ = "1.0.0"
 
 from .errors import ConfigError, EngineError, EtiquetteLintError, InputError, RuleError
-from .lint import Options, lint_files, lint_path, lint_text
-from .report import Finding, Related, Report
+
+# The linting API is imported on first use (PEP 562), so that `etiquette-lint check` on an
+# unchanged plan, answered from the result cache, never imports the rule engine or the schemas.
+_LAZY = {
+    "Options": "lint",
+    "lint_files": "lint",
+    "lint_path": "lint",
+    "lint_text": "lint",
+    "Finding": "report",
+    "Related": "report",
+    "Report": "report",
+}
 
 __all__ = [
     "ConfigError",
@@ -23,3 +33,18 @@ __all__ = [
     "lint_path",
     "lint_text",
 ]
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -3,17 +3,16 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from datetime import date
 from pathlib import Path
 
 import click
 
 from . import __version__
+from .entry import render, use_color
 from .errors import ConfigError, EtiquetteLintError
-from .formats import to_json, to_statistics, to_text
+from .formats import to_statistics
 from .lint import Options, lint_files
 from .report import Report
 
@@ -96,48 +95,20 @@ def make_options(today, select, extend_select, ignore, config, rules_dirs) -> Op
     )
 
 
-def render(report: Report, fmt: str, *, color: bool) -> str:
-    if fmt == "json":
-        return to_json(report)
-    if fmt == "sarif":
-        from .sarif import to_sarif
+def emit(text: str, output: str | None, inputs) -> None:
+    """Print, or write the report to --output: never over a file the command reads, atomically
+    to a regular file, as a stream to a device or a pipe (see output/destination.py)."""
+    from .output.destination import refuse_inputs, write_file, write_stdout
 
-        return to_sarif(report)
-    if fmt == "github":
-        from .github import to_github
-
-        return to_github(report)
-    return to_text(report, color=color)
-
-
-def use_color(no_color: bool, output: str | None) -> bool:
-    if no_color or output or os.environ.get("NO_COLOR"):
-        return False
-    return sys.stdout.isatty()
-
-
-def emit(text: str, output: str | None, protected: list[str]) -> None:
-    """Print, or write the report atomically to --output (never over an input file)."""
     if not output:
-        click.echo(text, nl=False)
+        write_stdout(text)
         return
-    target = Path(output)
-    resolved = target.resolve()
-    for path in protected:
-        if path != "-" and Path(path).exists() and Path(path).resolve() == resolved:
-            raise UsageProblem(f"--output {output!r} is one of the files being linted; expected another file")
-    try:
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=resolved.parent, delete=False, prefix=f".{target.name}.", suffix=".tmp"
-        ) as handle:
-            handle.write(text)
-        os.replace(handle.name, resolved)
-    except OSError as exc:
-        raise UsageProblem(f"cannot write --output {output!r}: {exc.strerror or exc}") from None
+    refuse_inputs(output, inputs)
+    write_file(text, output)
 
 
 def finish(report: Report, fmt: str, output: str | None, fail_on: str, no_color: bool, protected: list[str]) -> int:
-    emit(render(report, fmt, color=use_color(no_color, output)), output, protected)
+    emit(render(report, fmt, color=use_color(no_color, output)), output, [*protected, *report.inputs])
     if report.errors:
         if fmt != "text" or output:
             for error in report.errors:
@@ -156,15 +127,23 @@ def cli() -> None:
 @click.argument("paths", nargs=-1)
 @common_options(formats=FORMATS + ["html"])
 @click.option("--statistics", is_flag=True, help="Print how many findings each rule has instead of the findings.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Lint plans in N processes (default: the number of cores); the output is the same.",
+)
 def check(
-    paths, fmt, output, fail_on, today, select, extend_select, ignore, config, rules_dirs, no_color, statistics
+    paths, fmt, output, fail_on, today, select, extend_select, ignore, config, rules_dirs, no_color, statistics, jobs
 ) -> int:
     """Lint plan files (a folder: every *.plan.yaml/.yml/.json below it; -: standard input)."""
     paths = list(paths) or ["."]
     options = make_options(today, select, extend_select, ignore, config, rules_dirs)
     stdin_text = None
     if "-" in paths:
-        data = sys.stdin.buffer.read()
+        from .source import MAX_FILE_BYTES, read_stream
+
+        data = read_stream(sys.stdin.buffer, MAX_FILE_BYTES, "the plan on standard input")
         try:
             stdin_text = data.decode("utf-8").removeprefix("\ufeff")
         except UnicodeDecodeError as exc:
@@ -172,14 +151,14 @@ def check(
                 f"-: standard input is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})"
             ) from None
     plans: list = []
-    report = lint_files(paths, options, stdin_text=stdin_text, plans=plans)
+    report = lint_files(paths, options, stdin_text=stdin_text, plans=plans, jobs=jobs)
     if fmt == "html":
         from .planner.views import html_page
 
-        emit(html_page(plans, report, options, findings_list=True), output, paths)
+        emit(html_page(plans, report, options, findings_list=True), output, [*paths, *report.inputs])
         return _view_status(report, fail_on)
     if statistics and fmt == "text":
-        emit(to_statistics(report), output, paths)
+        emit(to_statistics(report), output, [*paths, *report.inputs])
         return 2 if report.errors else (1 if report.fails(fail_on) else 0)
     return finish(report, fmt, output, fail_on, no_color, paths)
 
@@ -206,7 +185,34 @@ def check(
 @click.option(
     "--skip-unknown-recipients",
     is_flag=True,
-    help="Exit 0 without checking when the message goes to no interviewer of the plan (for mail hooks).",
+    hidden=True,
+    help="Kept for 1.0 hooks: a message to nobody in the plan is never checked (exit 0, one line on stderr).",
+)
+@click.option(
+    "--recipient",
+    "recipients",
+    multiple=True,
+    metavar="ADDR",
+    help="An envelope recipient (repeatable): what a sendmail-style hook passes; Bcc'd people count too.",
+)
+@click.option(
+    "--match-days",
+    type=click.IntRange(min=0),
+    default=3,
+    show_default=True,
+    help="Match the message to a planned action dated at most this many days from it.",
+)
+@click.option(
+    "--headers",
+    type=click.Path(dir_okay=False),
+    help="A file of header lines whose To:, Cc: and Bcc: count as the message's (git send-email 2.41+ hooks).",
+)
+@click.option(
+    "--on-plan-error",
+    type=click.Choice(["block", "pass"]),
+    default="block",
+    show_default=True,
+    help="When the plan cannot be read: block (exit 2) or pass (exit 0, a warning on stderr; for hooks).",
 )
 @common_options
 def presend(
@@ -216,6 +222,10 @@ def presend(
     kind,
     when,
     skip_unknown_recipients,
+    recipients,
+    match_days,
+    headers,
+    on_plan_error,
     fmt,
     output,
     fail_on,
@@ -229,25 +239,61 @@ def presend(
 ) -> int:
     """Check MESSAGE (.eml, or text/Markdown with --to; -: standard input) before it is sent, as the
     plan's next action. The exit status follows --fail-on, so a hook can refuse to send."""
-    from .presend import NoRecipient
+    from .presend import NoRecipient, PlanUnusable
     from .presend import presend as check_message
     from .report import Report
 
     options = make_options(today, select, extend_select, ignore, config, rules_dirs)
-    data = sys.stdin.buffer.read() if message == "-" else None
+    if message == "-":
+        from .messages import MAX_DRAFT_BYTES
+        from .source import read_stream
+
+        data = read_stream(sys.stdin.buffer, MAX_DRAFT_BYTES, "the message on standard input")
+    else:
+        data = None
     try:
-        report = check_message(message, options, data=data, plan_path=plan_path, to=to, kind=kind, date=when)
+        try:
+            report = check_message(
+                message,
+                options,
+                data=data,
+                plan_path=plan_path,
+                to=to,
+                kind=kind,
+                date=when,
+                recipients=tuple(recipients),
+                match_days=match_days,
+                headers=headers,
+            )
+        except PlanUnusable as unusable:
+            if on_plan_error == "pass":
+                first = str(unusable.error).splitlines()[0]
+                click.echo(
+                    f"etiquette-lint: warning: {first}; the message was not checked (--on-plan-error pass)", err=True
+                )
+                return 0
+            raise unusable.error from None
+        except EtiquetteLintError:
+            raise
+        except Exception as exc:  # a bug: one error naming the message, reported like any other
+            from .lint import internal_error
+
+            raise internal_error(exc, message) from None
     except EtiquetteLintError as exc:
-        if isinstance(exc, NoRecipient) and skip_unknown_recipients:
+        if isinstance(exc, NoRecipient):
             click.echo(f"etiquette-lint: {exc}; not checked", err=True)
             if fmt == "text":
                 return 0
-            report = Report((), (), 0, version=__version__)
+            report = Report((), (), 0, version=__version__, presend="")
         elif fmt == "text" and not output:
             raise  # one line on standard error, exit status 2 (see main)
         else:
             report = Report((), tuple(getattr(exc, "errors", [exc])), 1, version=__version__)
-    return finish(report, fmt, output, fail_on, no_color, [message] + ([plan_path] if plan_path else []))
+    from .lint import plan_inputs
+
+    read = [message, *(plan_inputs(plan_path) if plan_path and Path(plan_path).is_file() else [plan_path or ""])]
+    read += [config or "", *report.sources]
+    return finish(report, fmt, output, fail_on, no_color, read)
 
 
 @cli.command()
@@ -263,9 +309,9 @@ def timeline(paths, fmt, output, fail_on, today, select, extend_select, ignore, 
     plans: list = []
     report = lint_files(paths, options, plans=plans)
     if fmt == "html":
-        emit(html_page(plans, report, options), output, paths)
+        emit(html_page(plans, report, options), output, [*paths, *report.inputs])
     else:
-        emit(timeline_text(plans, report, options, color=use_color(no_color, output)), output, paths)
+        emit(timeline_text(plans, report, options, color=use_color(no_color, output)), output, [*paths, *report.inputs])
     return _view_status(report, fail_on, quiet=fmt == "text" and not output)
 
 
@@ -281,6 +327,39 @@ def _view_status(report: Report, fail_on: str, *, quiet: bool = False) -> int:
 
 
 @cli.command()
+@click.argument("folder", required=False)
+@click.option(
+    "--add-interview", "add_to", metavar="PLAN", type=click.Path(dir_okay=False), help="Add a later round to PLAN."
+)
+@click.option("--candidate", help="Your name (as you sign your messages).")
+@click.option("--company", help="The company you interviewed with.")
+@click.option("--role", help="The role you interviewed for.")
+@click.option("--date", "day", metavar="YYYY-MM-DD", help="The interview day.")
+@click.option("--time", "at", metavar="HH:MM", help="The interview time (optional).")
+@click.option(
+    "--interviewer",
+    "interviewers",
+    multiple=True,
+    metavar="'NAME <EMAIL>'",
+    help="Someone you met (repeatable); the email is optional; end with ', hiring manager' for the hiring manager.",
+)
+@click.option("--no-input", is_flag=True, help="Never prompt; a missing value is an error (for scripts).")
+def init(folder, add_to, candidate, company, role, day, at, interviewers, no_input) -> int:
+    """Start a plan in FOLDER (default: here): FOLDER/<company>.plan.yaml with a planned thank-you
+    and a draft skeleton per interviewer. Asks for what the options do not give. Never overwrites."""
+    from .planner.init_command import run_init
+
+    if add_to and folder:
+        raise UsageProblem("give either FOLDER (a new plan) or --add-interview PLAN, not both")
+    written = run_init(folder or ".", add_to, candidate, company, role, day, at, interviewers, no_input)
+    for path in written:
+        click.echo(f"wrote {path}")
+    plan = written[0]
+    click.echo(f"Next: write the drafts, then run: etiquette-lint check {plan.parent if not add_to else plan}")
+    return 0
+
+
+@cli.command()
 def lsp() -> int:
     """Run the language server on standard input/output, for editors (see docs/editors.md)."""
     try:
@@ -290,8 +369,7 @@ def lsp() -> int:
             f"the language server needs pygls 2 ({exc}); install it with: pip install 'pygls>=2,<3' "
             "(or pip install '.[lsp]' in the etiquette-lint folder)"
         ) from None
-    serve()
-    return 0
+    return serve()
 
 
 @cli.command()
@@ -390,8 +468,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
-        return 1
+    except BrokenPipeError:  # a write outside emit(): the report was not delivered
+        return 2
     except Exception as exc:  # an internal error: one line, exit status 2, never a traceback
         click.echo(f"etiquette-lint: internal error: {type(exc).__name__}: {exc}", err=True)
         return 2

@@ -30,6 +30,9 @@ A condition is a list of patterns:
 
 from __future__ import annotations
 
+import re
+import string
+
 from .errors import RuleError
 from .facts import COMMON_FIELDS, FACT_FIELDS, TIERS
 
@@ -197,10 +200,40 @@ def compile_rule(rule, params: dict) -> tuple[list[dict], dict[str, str]]:
     return compiler.compile(), dict(compiler.kinds)
 
 
+# A placeholder names a parameter, or one field of a bound fact: nothing else (no attribute or
+# index beyond that, no conversion, no format spec, so no nested placeholder in a spec either).
+_PLACEHOLDER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?")
+
+
+def template_fields(template: str) -> list[str]:
+    """The placeholders of a message template: 'alias.field' or a parameter name. Rules are data:
+    a template that asks for more (`{a.x.__class__}`, `{a.x[0]}`, `{a.x!r}`, `{a.x:{a.y}}`,
+    `{a.x:>99999}`) is a RuleError when the rule loads."""
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        raise RuleError(f"malformed message template {template!r}: {exc}") from None
+    names = []
+    for _literal, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        shown = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+        if conversion or spec:
+            raise RuleError(
+                f"placeholder {shown} has a conversion or a format spec; "
+                "expected a plain {alias.field} or {parameter}"
+            )
+        if not _PLACEHOLDER.fullmatch(name):
+            raise RuleError(
+                f"placeholder {shown} is not a plain name; expected {{alias.field}} or {{parameter}} "
+                "(no attributes, indexes or positions beyond that)"
+            )
+        names.append(name)
+    return names
+
+
 def check_rule(rule) -> None:
     """Compile with the default parameters and check every template placeholder."""
-    from .rules import template_fields
-
     _, kinds = compile_rule(rule, rule.defaults())
     if rule.report not in kinds:
         raise RuleError(
@@ -212,7 +245,11 @@ def check_rule(rule) -> None:
     templates += [(f"/notes/{i}/text", n["text"]) for i, n in enumerate(rule.notes)]
     templates += [(f"/related/{i}/message", r["message"]) for i, r in enumerate(rule.related)]
     for pointer, template in templates:
-        for name in template_fields(template):
+        try:
+            names = template_fields(template)
+        except RuleError as exc:
+            raise RuleError(exc.message, pointer=pointer) from None
+        for name in names:
             _check_name(name, kinds, rule, pointer)
     for group, key in (("messages", "when"), ("notes", "when")):
         for i, entry in enumerate(getattr(rule, group)):
@@ -238,3 +275,47 @@ def _check_name(name: str, kinds: dict, rule, pointer: str) -> None:
         )
     if field not in _fields(kinds[alias]):
         raise RuleError(f"placeholder {{{name}}}: {kinds[alias]} facts have no field {field!r}", pointer=pointer)
+
+
+_PY_OPERATORS = {
+    "eq": lambda a, b: a == b,
+    "ne": lambda a, b: a != b,
+    "lt": lambda a, b: a < b,
+    "lte": lambda a, b: a <= b,
+    "gt": lambda a, b: a > b,
+    "gte": lambda a, b: a >= b,
+}
+
+
+def could_match(where: dict, fact: dict, params: dict) -> bool:
+    """Whether `fact` can satisfy the tests of a (loaded, checked) `where` on its own: tests that
+    refer to other facts (`same:`, `ref:`) count as passed, so the answer errs on the side of
+    keeping a fact. Used to leave out pair facts no enabled rule can use."""
+
+    def value(v):
+        return params.get(v[1:]) if isinstance(v, str) and v.startswith("$") else v
+
+    for name, test in where.items():
+        if name == "any":
+            if not any(could_match(branch, fact, params) for branch in test):
+                return False
+            continue
+        actual = fact.get(name)
+        if isinstance(test, dict):
+            if "in" in test:
+                if actual not in [value(v) for v in test["in"]]:
+                    return False
+                continue
+            if "same" in test:
+                continue
+            op, operand = next(iter(test.items()))
+            if isinstance(operand, dict) or op not in _PY_OPERATORS:
+                continue
+            try:
+                if not _PY_OPERATORS[op](actual, value(operand)):
+                    return False
+            except TypeError:
+                continue
+        elif actual != value(test):
+            return False
+    return True

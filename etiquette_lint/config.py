@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ConfigError, EtiquetteLintError
+from .limits import MAX_CONFIG_BYTES
 from .rules import SEVERITIES, RuleSet
-from .source import load_document
+from .source import FileProblem, load_document, read_regular
 from .suppressions import UNUSED_SUPPRESSION
 
 CONFIG_NAME = ".etiquette-lint.yaml"
@@ -53,13 +54,20 @@ def find_config(start: Path) -> tuple[Path, dict] | None:
     return None
 
 
-def read_config(path: Path) -> dict:
+def _config_text(path: Path) -> str:
+    """A configuration file's text: a regular file of at most MAX_CONFIG_BYTES, UTF-8."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError("no such configuration file", path=str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
+        return read_regular(path, MAX_CONFIG_BYTES).decode("utf-8")
+    except FileProblem as problem:
+        if problem.missing:
+            raise ConfigError("no such configuration file", path=str(path)) from None
+        raise ConfigError(f"{problem.reason}; expected a configuration file", path=str(path)) from None
+    except UnicodeDecodeError as exc:
         raise ConfigError(f"cannot be read: {exc}", path=str(path)) from None
+
+
+def read_config(path: Path) -> dict:
+    text = _config_text(path)
     if path.suffix == ".toml":
         section = _pyproject_section(path)
         return section or {}
@@ -76,8 +84,8 @@ def read_config(path: Path) -> dict:
 
 def _pyproject_section(path: Path) -> dict | None:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        data = tomllib.loads(_config_text(path))
+    except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"cannot be read as TOML: {exc}", path=str(path)) from None
     return data.get("tool", {}).get("etiquette-lint")
 

@@ -14,6 +14,7 @@ import yaml
 EXAMPLE_TODAY = date(2027, 3, 15)
 INTERVIEW_DAY = "2027-03-02"
 FOLLOW_UP_DAY = "2027-03-12"
+_RECIPIENT_KEYS = ("name", "title", "hiring_manager", "topics", "email", "aliases")
 
 
 def wrap_draft(
@@ -27,9 +28,15 @@ def wrap_draft(
     role: str = "Data Engineering Manager",
     recipient: dict | None = None,
     candidate: str = "Jordan Lee",
+    colleagues: list[dict] | None = None,
+    other_companies: list[str] | None = None,
 ) -> str:
-    """A one-interview plan whose only interviewer receives `draft` (as a thank-you on the
-    interview day, or as a follow-up ten days later after a neutral thank-you)."""
+    """A one-interview plan whose only recipient receives `draft` (as a thank-you on the
+    interview day, or as a follow-up ten days later after a neutral thank-you).
+
+    `colleagues` ({name, title}) are other interviewers of the same interview who do not receive
+    the draft; each of `other_companies` becomes an interview of its own two days earlier (with
+    one interviewer), so the plan has those companies too."""
     person = {
         "id": "dana",
         "name": "Dana Whitfield",
@@ -39,9 +46,7 @@ def wrap_draft(
         "topics": list(topics or []),
     }
     if recipient:
-        person.update(
-            {k: v for k, v in recipient.items() if k in ("name", "title", "hiring_manager", "topics", "email")}
-        )
+        person.update({k: v for k, v in recipient.items() if k in _RECIPIENT_KEYS})
         person["topics"] = list(person.get("topics") or [])
         if not person.get("email"):
             person.pop("email", None)
@@ -61,6 +66,24 @@ def wrap_draft(
         ],
         "actions": [],
     }
+    for n, colleague in enumerate(colleagues or []):
+        other = {"id": f"colleague-{n + 1}", "name": str(colleague.get("name") or f"Colleague {n + 1}")}
+        if colleague.get("title"):
+            other["title"] = str(colleague["title"])
+        if colleague.get("aliases"):
+            other["aliases"] = [str(a) for a in colleague["aliases"]]
+        plan["interviews"][0]["interviewers"].append(other)
+    for n, name in enumerate(other_companies or []):
+        plan["interviews"].append(
+            {
+                "id": f"other-{n + 1}",
+                "company": str(name),
+                "role": role,
+                "date": "2027-02-28",
+                "timing": {"asked": True},
+                "interviewers": [{"id": f"other-{n + 1}-lead", "name": "Xanthe Quorrel", "title": "Director"}],
+            }
+        )
     if decision_date:
         plan["candidate"]["decision_date"] = str(decision_date)
     if kind == "follow_up":

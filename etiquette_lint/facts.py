@@ -12,17 +12,26 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from .cache import by_content
+from .limits import MAX_PHRASE_FACTS
 from .messages import Segment
 from .plan import Action, Plan
 from .text import (
     PhraseList,
     TopicLexicon,
+    _gapped,
+    common_words,
+    company_mentions,
+    distinctive_words,
     find_phrases,
+    fold,
+    greeting_names,
     mask,
+    name_keys,
     sentences,
     shingles,
     similarity,
@@ -45,7 +54,42 @@ FACT_FIELDS: dict[str, dict[str, tuple[type, str]]] = {
         "company": (str, "the company the message goes to"),
         "to_names": (str, "the recipients' names, joined with 'and'"),
         "to_decision_maker": (bool, "the message goes to a hiring manager, or the company marks none"),
-        "about_challenge": (str, "a challenge of the employer that the sentence touches on, or ''"),
+        "about_challenge": (
+            str,
+            "a challenge of the employer that the sentence touches on (for a solution pitch, or the "
+            "sentence before or after it), or ''",
+        ),
+        "in_subject": (bool, "the words are in the subject line"),
+        "path": (str, "the file the words are in (a draft, or the plan for inline text)"),
+        "line": (int, "1-based line of the first word"),
+        "column": (int, "1-based column of the first word"),
+        "end_line": (int, "line just after the last character"),
+        "end_column": (int, "column just after the last character"),
+    },
+    "greeting_name": {
+        "action": (str, "the action's id (or actions[N])"),
+        "kind": (str, "thank_you | follow_up"),
+        "company": (str, "the company the message goes to"),
+        "to_names": (str, "the recipients' names, joined with 'and'"),
+        "text": (str, "the word of the greeting, as written"),
+        "person": (str, "the name of the person of the plan it matches (first, last or full name, or an alias)"),
+        "recipient": (bool, "that person is among the message's recipients (to or cc)"),
+        "addressed": (bool, "the salutation addresses the word ('Hi Wen,'), not just has it on its line"),
+        "greets_recipient": (bool, "the salutation addresses one of the message's recipients by name"),
+        "path": (str, "the file the word is in (a draft, or the plan for inline text)"),
+        "line": (int, "1-based line of the word"),
+        "column": (int, "1-based column of the word"),
+        "end_line": (int, "line just after the word"),
+        "end_column": (int, "column just after the word"),
+    },
+    "company_mention": {
+        "action": (str, "the action's id (or actions[N])"),
+        "kind": (str, "thank_you | follow_up"),
+        "company": (str, "the company the message goes to"),
+        "to_names": (str, "the recipients' names, joined with 'and'"),
+        "named": (str, "the company of the plan the words name"),
+        "text": (str, "the words, as written (the whole name or a distinctive word of it)"),
+        "own": (bool, "the named company is the one the message goes to"),
         "in_subject": (bool, "the words are in the subject line"),
         "path": (str, "the file the words are in (a draft, or the plan for inline text)"),
         "line": (int, "1-based line of the first word"),
@@ -200,7 +244,18 @@ COMMON_FIELDS = {
 }
 # Phrase lists that are read for their words or used elsewhere, not scanned into `phrase` facts.
 LEXICONS = ("courtesy", "stock-words", "where-do-i-stand", "topic-words", "time")
-TIERS = ("phrase", "recipient", "action", "contact_pair", "draft_pair", "person", "interview", "company")
+TIERS = (
+    "phrase",
+    "greeting_name",
+    "company_mention",
+    "recipient",
+    "action",
+    "contact_pair",
+    "draft_pair",
+    "person",
+    "interview",
+    "company",
+)
 MAX_PAIR_GAP_DAYS = 90
 
 
@@ -251,8 +306,19 @@ class _Context:
         return fact
 
 
-def build_facts(plan: Plan, phrases: dict[str, PhraseList], *, only_text: bool = False) -> list[dict]:
-    """All facts of the plan, in tier order (see TIERS)."""
+def build_facts(
+    plan: Plan,
+    phrases: dict[str, PhraseList],
+    *,
+    only_text: bool = False,
+    pair_window_days: int = MAX_PAIR_GAP_DAYS + 1,
+    min_similarity: float = 0.0,
+    pair_filter: Callable[[str, dict], bool] | None = None,
+) -> list[dict]:
+    """All facts of the plan, in tier order (see TIERS). Pair facts are only built where a rule
+    can use them: contact pairs fewer than `pair_window_days` apart (plus each adjacent pair), draft
+    pairs that share a word triple (exactly or with one word changed) and reach `min_similarity`;
+    and of those, only the ones `pair_filter(kind, fact)` keeps (see lint.PairFilter)."""
     ctx = _Context(plan, phrases, [])
     companies = _companies(plan)
     order = sorted(plan.actions, key=_order_key)
@@ -260,12 +326,17 @@ def build_facts(plan: Plan, phrases: dict[str, PhraseList], *, only_text: bool =
     for action in plan.actions:
         _phrase_facts(ctx, action, text_lists)
     for action in plan.actions:
+        _greeting_facts(ctx, action)
+    distinctive = {c: distinctive_words(c, common_words()) for c in companies} if len(companies) > 1 else {}
+    for action in plan.actions:
+        _company_mention_facts(ctx, action, distinctive)
+    for action in plan.actions:
         _recipient_facts(ctx, action)
     for action in plan.actions:
         _action_fact(ctx, action, order)
     if not only_text:
-        _contact_pairs(ctx, order)
-    _draft_pairs(ctx, order)
+        _contact_pairs(ctx, order, min(pair_window_days, MAX_PAIR_GAP_DAYS + 1), pair_filter)
+    _draft_pairs(ctx, order, min_similarity, pair_filter)
     for interview in plan.interviews:
         for pid in interview.people:
             person = plan.people[pid]
@@ -358,16 +429,25 @@ def _phrase_facts(ctx: _Context, action: Action, lists: list[str]) -> None:
         scanned = without_links(segment.text)
         bounds = sentences(scanned)
         for name in lists:
-            for hit in _phrase_hits(scanned, ctx.phrases[name]):
-                sentence = next(((s, e) for s, e in bounds if s <= hit.start < e), (hit.start, hit.end))
+            for hit in _phrase_hits(scanned, ctx.phrases[name])[:MAX_PHRASE_FACTS]:
+                index = next((i for i, (s, e) in enumerate(bounds) if s <= hit.start < e), None)
+                sentence = bounds[index] if index is not None else (hit.start, hit.end)
                 sentence_text = segment.text[sentence[0] : sentence[1]]
+                # the pitch may name the challenge in the sentence before or after ("... the
+                # carrier backlog. Here is how I would fix it")
+                around = (
+                    segment.text[bounds[max(0, index - 1)][0] : bounds[min(len(bounds) - 1, index + 1)][1]]
+                    if index is not None
+                    else sentence_text
+                )
                 ctx.add(
                     "phrase",
                     action.pointer,
                     list=name,
                     text=segment.text[hit.start : hit.end],
                     sentence=" ".join(sentence_text.split())[:200],
-                    about_challenge=_challenge_in(sentence_text, interview.challenges, lexicon),
+                    about_challenge=_challenge_in(sentence_text, interview.challenges, lexicon)
+                    or (_challenge_in(around, interview.challenges, lexicon) if name == "solution-pitch" else ""),
                     in_subject=segment.kind == "subject",
                     **base,
                     **_span(segment, hit.start, hit.end),
@@ -392,6 +472,91 @@ def _span(segment: Segment, start: int, end: int) -> dict:
     line, column = segment.position(start)
     end_line, end_column = segment.position(end)
     return dict(path=segment.path, line=line, column=column, end_line=end_line, end_column=end_column)
+
+
+def _plan_people(plan: Plan) -> list[tuple[str, str, frozenset[str]]]:
+    """(id, name, the words they answer to) for everyone of the plan the candidate may write to:
+    interviewers (with their aliases), HR contacts and the search consultant."""
+    people = [(pid, p.name, name_keys(p.name, p.aliases)) for pid, p in plan.people.items()]
+    others = [i.hr_contact for i in plan.interviews if i.hr_contact] + (
+        [plan.search_consultant] if plan.search_consultant else []
+    )
+    for other in others:
+        name = str(other.get("name") or "")
+        if name and all(name != n for _, n, _ in people):
+            people.append(("", name, name_keys(name)))
+    return people
+
+
+def _greeting_facts(ctx: _Context, action: Action) -> None:
+    """A `greeting_name` fact for each word of the greeting that names a person of the plan."""
+    message = action.message
+    if message is None or not action.written:
+        return
+    plan = ctx.plan
+    recipients = set(action.to) | set(action.cc_people)
+    people = _plan_people(plan)
+    candidate = name_keys(plan.candidate_name)
+    body = message.body
+    matches = []
+    for word in greeting_names(body.text):
+        key = fold(word.text)
+        if key in candidate:
+            continue
+        named = [(pid, name) for pid, name, keys in people if key in keys]
+        if not named:
+            continue
+        mine = [name for pid, name in named if pid in recipients]
+        matches.append((word, mine[0] if mine else named[0][1], bool(mine)))
+    greets_recipient = any(is_recipient and word.addressed for word, _, is_recipient in matches)
+    interview = plan.interview(action.interview)
+    for word, person, is_recipient in matches:
+        ctx.add(
+            "greeting_name",
+            action.pointer,
+            action=action.label,
+            kind=action.kind,
+            company=interview.company,
+            to_names=_names(plan, action.to),
+            text=word.text,
+            person=person,
+            recipient=is_recipient,
+            addressed=word.addressed,
+            greets_recipient=greets_recipient,
+            **_span(body, word.start, word.end),
+        )
+
+
+def _company_mention_facts(ctx: _Context, action: Action, distinctive: dict[str, tuple[str, ...]]) -> None:
+    """A `company_mention` fact wherever a message names a company of the plan (only when the plan
+    has several companies: naming the one you write to is the usual case)."""
+    message = action.message
+    if message is None or not action.written or not distinctive:
+        return
+    plan = ctx.plan
+    own = plan.interview(action.interview).company
+    # words of the recipient's own company, role and people are never another company's name
+    reserved = {fold(w) for w in distinctive.get(own, ())} | {
+        fold(w) for p in plan.people.values() for w in p.name.split()
+    }
+    for segment in message.segments:
+        scanned = without_links(segment.text)
+        for company, words_of in distinctive.items():
+            kept = tuple(w for w in words_of if company == own or fold(w) not in reserved)
+            for hit in company_mentions(scanned, company, kept):
+                ctx.add(
+                    "company_mention",
+                    action.pointer,
+                    action=action.label,
+                    kind=action.kind,
+                    company=own,
+                    to_names=_names(plan, action.to),
+                    named=company,
+                    text=segment.text[hit.start : hit.end],
+                    own=company == own,
+                    in_subject=segment.kind == "subject",
+                    **_span(segment, hit.start, hit.end),
+                )
 
 
 def _recipient_facts(ctx: _Context, action: Action) -> None:
@@ -506,7 +671,7 @@ def _reading(
     bounds = sentences(named) if named else ()
     mentions = sum(1 for t in topics if topic_mention(named, t, lexicon, bounds)) if named else 0
     stock = stock_words.words if stock_words is not None else frozenset()
-    details = specific_details(text, stock, list(names)) if text else []
+    details = specific_details(text, stock, list(names), common_words()) if text else []
     return mentions, len({stem(h.text.lower()) for h in details})
 
 
@@ -585,7 +750,9 @@ def _follow_up_number(plan: Plan, action: Action, order: list[Action]) -> int:
     return count
 
 
-def _contact_pairs(ctx: _Context, order: list[Action]) -> None:
+def _contact_pairs(
+    ctx: _Context, order: list[Action], window: int = MAX_PAIR_GAP_DAYS + 1, keep: Callable | None = None
+) -> None:
     plan = ctx.plan
     by_company: dict[str, list[Action]] = {}
     for action in order:
@@ -596,11 +763,9 @@ def _contact_pairs(ctx: _Context, order: list[Action]) -> None:
                 earlier = actions[i]
                 gap = later.when.ordinal - earlier.when.ordinal
                 adjacent = i == j - 1
-                if gap > MAX_PAIR_GAP_DAYS and not adjacent:
+                if gap >= window and not adjacent:
                     break
-                ctx.add(
-                    "contact_pair",
-                    later.pointer,
+                fields = dict(
                     company=company,
                     gap_days=gap,
                     adjacent=adjacent,
@@ -623,9 +788,11 @@ def _contact_pairs(ctx: _Context, order: list[Action]) -> None:
                     gap_phrase="on the same day as" if gap == 0 else f"{days(gap)} after",
                     related_pointer=earlier.pointer,
                 )
+                if keep is None or keep("contact_pair", {"pointer": later.pointer, **fields}):
+                    ctx.add("contact_pair", later.pointer, **fields)
 
 
-def _draft_pairs(ctx: _Context, order: list[Action]) -> None:
+def _draft_pairs(ctx: _Context, order: list[Action], min_similarity: float = 0.0, keep: Callable | None = None) -> None:
     plan = ctx.plan
     courtesy = ctx.phrases.get("courtesy")
     prepared = []
@@ -642,29 +809,47 @@ def _draft_pairs(ctx: _Context, order: list[Action]) -> None:
         body = action.message.body
         masked, triples = _prepared(body.text, tuple(masks), courtesy)
         prepared.append((action, company, masked, triples, body))
-    for j, (later, company, masked_later, later_set, body) in enumerate(prepared):
-        for earlier, other_company, _, earlier_set, _ in prepared[:j]:
-            if other_company != company or set(earlier.to) & set(later.to):
-                continue
-            score, (start, end) = _compared(masked_later, earlier_set, later_set)
-            if score <= 0:
-                continue
-            ctx.add(
-                "draft_pair",
-                later.pointer,
-                company=company,
-                similarity=round(score, 4),
-                similarity_percent=math.floor(score * 100 + 0.5),
-                earlier_action=earlier.label,
-                later_action=later.label,
-                earlier_to_names=_names(plan, earlier.to),
-                later_to_names=_names(plan, later.to),
-                earlier_date=str(earlier.when),
-                later_date=str(later.when),
-                excerpt=" ".join(body.text[start:end].split())[:160],
-                related_pointer=earlier.pointer,
-                **_span(body, start, end),
-            )
+    for j, i in _candidate_pairs(prepared):
+        later, company, masked_later, later_set, body = prepared[j]
+        earlier, other_company, _, earlier_set, _ = prepared[i]
+        if other_company != company or set(earlier.to) & set(later.to):
+            continue
+        score, (start, end) = _compared(masked_later, earlier_set, later_set)
+        if score <= 0 or round(score, 4) < min_similarity:
+            continue
+        fields = dict(
+            company=company,
+            similarity=round(score, 4),
+            similarity_percent=math.floor(score * 100 + 0.5),
+            earlier_action=earlier.label,
+            later_action=later.label,
+            earlier_to_names=_names(plan, earlier.to),
+            later_to_names=_names(plan, later.to),
+            earlier_date=str(earlier.when),
+            later_date=str(later.when),
+            excerpt=" ".join(body.text[start:end].split())[:160],
+            related_pointer=earlier.pointer,
+            **_span(body, start, end),
+        )
+        if keep is None or keep("draft_pair", {"pointer": later.pointer, **fields}):
+            ctx.add("draft_pair", later.pointer, **fields)
+
+
+def _candidate_pairs(prepared: list[tuple]) -> list[tuple[int, int]]:
+    """(later, earlier) index pairs of messages to the same company that share a word triple, as it
+    is or with one word left open: exactly the pairs whose similarity can be above 0. An inverted
+    index over those keys keeps this near-linear for drafts with little in common, instead of
+    comparing every pair."""
+    index: dict[tuple[str, tuple], list[int]] = {}
+    pairs: set[tuple[int, int]] = set()
+    for j, (_action, company, _masked, triples, _body) in enumerate(prepared):
+        keys = {(company, t) for t in triples}
+        keys.update((company, g) for t in triples for g in _gapped(t))
+        for key in keys:
+            bucket = index.setdefault(key, [])
+            pairs.update((j, i) for i in bucket)
+            bucket.append(j)
+    return sorted(pairs)
 
 
 @by_content(maxsize=512, max_chars=32_768)

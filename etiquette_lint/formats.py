@@ -8,6 +8,7 @@ from .report import Finding, Report
 from .source import _comment_start
 
 _COLORS = {"error": "\033[1;31m", "warning": "\033[1;33m", "info": "\033[1;36m"}
+MAX_EXCERPT = 160  # characters of a source line shown under a finding
 _BOLD, _DIM, _RESET, _CYAN = "\033[1m", "\033[2m", "\033[0m", "\033[36m"
 
 
@@ -30,6 +31,13 @@ def _snippet(finding: Finding, text: str | None, color: bool) -> list[str]:
         comment = _comment_start(line) if finding.path == finding.plan else None
         end = len(line[:comment].rstrip()) if comment is not None else len(line.rstrip())
     end = min(max(end, start + 1), max(len(line), start + 1))
+    if len(line) > MAX_EXCERPT:
+        # A long line (a one-line draft of 30 KB): show a window around the span, marked with "...".
+        left = max(0, min(start - 40, len(line) - MAX_EXCERPT))
+        right = min(len(line), left + MAX_EXCERPT)
+        prefix, suffix = ("..." if left else ""), ("..." if right < len(line) else "")
+        line = prefix + line[left:right] + suffix
+        start, end = start - left + len(prefix), min(end, right) - left + len(prefix)
     gutter = " " * len(str(finding.line))
     caret = " " * start + "^" * (end - start)
     if color:
@@ -72,6 +80,9 @@ def summary_line(report: Report) -> str:
         trouble = f"; {len(report.errors)} input error{'s' if len(report.errors) != 1 else ''}"
     else:
         trouble = ""
+    if report.partial:
+        which = ", ".join(report.partial)
+        trouble += f"; linted in part, without what the input errors concern: {which}"
     if not total:
         return f"No findings in {files}{trouble}."
     parts = [f"{n} {k}{'s' if n != 1 else ''}" for k, n in counts.items() if n]

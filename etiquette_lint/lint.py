@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
+import re
 import string
+import traceback
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
 from . import engine
-from .compiler import compile_rule
+from .compiler import compile_rule, could_match
 from .config import Settings, find_config, read_config, resolve
-from .errors import EtiquetteLintError, InputError
+from .core import memo
+from .core.batch import in_order
+from .core.discovery import PLAN_SUFFIXES, discover
+from .errors import EngineError, EtiquetteLintError, InputError
 from .facts import build_facts
+from .limits import MAX_FINDINGS_PER_RULE, MAX_PHRASE_FACTS
 from .plan import Plan, load_plan
 from .report import Finding, Related, Report
 from .rules import Rule, RuleSet, load_rules
+from .source import MAX_FILE_BYTES, FileProblem, read_regular
 from .suppressions import UNUSED_SUPPRESSION
 from .suppressions import apply as apply_suppressions
 
-PLAN_SUFFIXES = (".plan.yaml", ".plan.yml", ".plan.json")
+__all__ = ["PLAN_SUFFIXES", "Options", "discover", "lint_files", "lint_path", "lint_plan", "lint_text"]
 
 
 @dataclass(frozen=True)
@@ -91,12 +98,116 @@ def _conditions(ruleset: RuleSet, key: tuple) -> dict[str, list]:
     return out
 
 
+@lru_cache(maxsize=64)
+def pair_limits(ruleset: RuleSet, key: tuple) -> tuple[int, float]:
+    """What the enabled rules can use of the pair facts, read from their conditions: the widest
+    `gap_days` window of a rule on contact pairs (a rule on adjacent pairs only needs none: those
+    are always built; a rule with no bound needs them all), and the lowest `similarity` a rule on
+    draft pairs asks for (above 1 when no rule uses draft pairs). Pairs beyond both are never built,
+    so a long or dense plan costs what its rules need, not the square of its actions."""
+    window, similarity = 0, 1.01
+    for rule_id, _severity, params in key:
+        values = dict(params)
+        for entry in ruleset.rules[rule_id].match:
+            where = entry.get("where") or {}
+            if entry.get("fact") == "contact_pair":
+                window = max(window, _gap_window(where, values))
+            elif entry.get("fact") == "draft_pair":
+                similarity = min(similarity, _lowest_similarity(where, values))
+    return window, similarity
+
+
+@lru_cache(maxsize=64)
+def _pair_rules(ruleset: RuleSet, key: tuple) -> dict[str, tuple]:
+    """Per pair kind, the enabled rules that match it: (rule id, where, parameters, one_each), where
+    `one_each` says the rule needs only one matching pair per later action (it matches that pair
+    alone and reports on it, so every pair of one later action gives the same finding)."""
+    out: dict[str, list] = {}
+    for rule_id, _severity, params in key:
+        rule = ruleset.rules[rule_id]
+        patterns = [p for p in rule.match if "fact" in p or "absent" in p]
+        for entry in rule.match:
+            kind = entry.get("fact")
+            if kind in ("contact_pair", "draft_pair"):
+                alias = entry.get("as") or kind
+                one_each = kind == "contact_pair" and len(patterns) == 1 and rule.report == alias
+                out.setdefault(kind, []).append((rule_id, entry.get("where") or {}, dict(params), one_each))
+    return {kind: tuple(specs) for kind, specs in out.items()}
+
+
+class PairFilter:
+    """Keeps a pair fact only when an enabled rule can match it (compiler.could_match), and only
+    the first (nearest) of a later action's pairs for a rule that needs just one: a dense plan
+    then builds pairs in proportion to its actions, not to their square."""
+
+    def __init__(self, specs: dict[str, tuple]) -> None:
+        self.specs = specs
+        self.taken: set[tuple[str, str]] = set()
+
+    def __call__(self, kind: str, fact: dict) -> bool:
+        keep = False
+        for rule_id, where, params, one_each in self.specs.get(kind, ()):
+            if not could_match(where, fact, params):
+                continue
+            if not one_each:
+                return True
+            if (rule_id, fact["pointer"]) not in self.taken:
+                self.taken.add((rule_id, fact["pointer"]))
+                keep = True
+        return keep
+
+
+def _value(value, params: dict):
+    if isinstance(value, str) and value.startswith("$"):
+        return params.get(value[1:])
+    return value
+
+
+def _gap_window(where: dict, params: dict) -> int:
+    """Fewer than how many days apart a contact pair must be to match `where` (unbounded: 10**6)."""
+    if where.get("adjacent") is True:
+        return 0
+    bound = where.get("gap_days")
+    if isinstance(bound, dict):
+        limits = []
+        if isinstance(_value(bound.get("lt"), params), int):
+            limits.append(_value(bound["lt"], params))
+        for key in ("lte", "eq"):
+            if isinstance(_value(bound.get(key), params), int):
+                limits.append(_value(bound[key], params) + 1)
+        if limits:
+            return max(0, min(limits))
+    elif isinstance(_value(bound, params), int) and not isinstance(_value(bound, params), bool):
+        return _value(bound, params) + 1
+    return 10**6
+
+
+def _lowest_similarity(where: dict, params: dict) -> float:
+    """The lowest similarity a draft pair can have and match `where` (0 when unbounded)."""
+    bound = where.get("similarity")
+    if isinstance(bound, dict):
+        for key in ("gte", "gt", "eq"):
+            value = _value(bound.get(key), params)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                return float(value)
+    elif isinstance(_value(bound, params), int | float) and not isinstance(_value(bound, params), bool):
+        return float(_value(bound, params))
+    return 0.0
+
+
 def lint_plan(plan: Plan, settings: Settings, ruleset: RuleSet) -> list[Finding]:
     """Every finding of the enabled rules on a loaded plan, sorted and without duplicates, less
     those that suppression comments silence (see suppressions.py)."""
     if not settings.rules:
         return apply_suppressions(plan, [], ran=(), known=ruleset.rules, severity=settings.unused_suppression)
-    facts = build_facts(plan, ruleset.phrases)
+    window, min_similarity = pair_limits(ruleset, settings.key())
+    facts = build_facts(
+        plan,
+        ruleset.phrases,
+        pair_window_days=window,
+        min_similarity=min_similarity,
+        pair_filter=PairFilter(_pair_rules(ruleset, settings.key())),
+    )
     conditions = _conditions(ruleset, settings.key())
     matches = engine.evaluate(conditions, facts)
     seen = set()
@@ -111,33 +222,57 @@ def lint_plan(plan: Plan, settings: Settings, ruleset: RuleSet) -> list[Finding]
         seen.add(key)
         findings.append(finding)
     findings.sort(key=Finding.sort_key)
-    return apply_suppressions(
+    kept = apply_suppressions(
         plan, findings, ran=settings.rules, known=ruleset.rules, severity=settings.unused_suppression
     )
+    return cap_findings(kept, plan.path)
 
 
-class _Fields(dict):
-    """Format-map access to bound facts as {alias.field} and to parameters as {name}."""
-
-    def __missing__(self, key):  # pragma: no cover - templates are checked when rules load
-        return "{" + key + "}"
-
-
-class _Fact:
-    def __init__(self, fact: dict) -> None:
-        self._fact = fact
-
-    def __getattr__(self, name: str):
-        value = self._fact.get(name, "")
-        if isinstance(value, float):
-            return f"{value:g}"
-        return value
+def cap_findings(findings: list[Finding], plan_path: str, limit: int = MAX_FINDINGS_PER_RULE) -> list[Finding]:
+    """At most `limit` findings of one rule in one draft (or on one node of the plan); the last one
+    kept says how many more there were, so a draft of 1,000 placeholders gives a readable report."""
+    groups: dict[tuple, list[int]] = {}
+    for index, finding in enumerate(findings):
+        where = finding.path if finding.path != plan_path else finding.pointer
+        groups.setdefault((finding.rule, finding.path, where), []).append(index)
+    dropped: set[int] = set()
+    notes: dict[int, int] = {}
+    for indexes in groups.values():
+        if len(indexes) > limit:
+            notes[indexes[limit - 1]] = len(indexes) - limit
+            dropped.update(indexes[limit:])
+    out = []
+    for index, finding in enumerate(findings):
+        if index in dropped:
+            continue
+        if index in notes:
+            place = "this draft" if finding.path != plan_path else "this part of the plan"
+            # Phrase hits beyond MAX_PHRASE_FACTS per message never became facts: then it is a floor.
+            more = f"{'at least ' if notes[index] + limit >= MAX_PHRASE_FACTS else ''}{notes[index]}"
+            finding = replace(
+                finding, message=f"{finding.message} (And {more} more {finding.rule} findings in {place}.)"
+            )
+        out.append(finding)
+    return out
 
 
 def _render(template: str, bound: dict, params: dict) -> str:
-    values = _Fields({alias: _Fact(fact) for alias, fact in bound.items()})
-    values.update(params)
-    return string.Formatter().vformat(template, (), values)
+    """Fill a message template. Only `{alias.field}` of a bound fact and `{parameter}` are looked
+    up, as plain dictionary reads: no attribute access, no indexing, no format spec, whatever the
+    template says (load time refuses anything else: see compiler.template_fields)."""
+    out = []
+    for literal, name, _spec, _conversion in string.Formatter().parse(template):
+        out.append(literal)
+        if name is None:
+            continue
+        if "." in name:
+            alias, fieldname = name.split(".", 1)
+            fact = bound.get(alias)
+            value = fact.get(fieldname, "") if isinstance(fact, dict) else ""
+        else:
+            value = params.get(name, "")
+        out.append(f"{value:g}" if isinstance(value, float) else str(value))
+    return "".join(out)
 
 
 def _holds(when: dict, bound: dict) -> bool:
@@ -203,33 +338,34 @@ def _finding(rule: Rule, severity: str, params: dict, bound: dict, plan: Plan) -
     )
 
 
-def discover(paths: list[str]) -> list[str]:
-    """Plan files named, or found below the folders named (recursively, in a stable order)."""
-    found: list[str] = []
-    for path in paths:
-        if path == "-":
-            found.append(path)
-            continue
-        p = Path(path)
-        if p.is_dir():
-            matches = sorted(
-                str(f)
-                for f in p.rglob("*")
-                if f.is_file()
-                and f.name.endswith(PLAN_SUFFIXES)
-                and not any(part.startswith(".") and part not in (".", "..") for part in f.relative_to(p).parts)
-            )
-            found.extend(matches)
-        else:
-            found.append(path)
-    return list(dict.fromkeys(found))
+_DRAFT_FIELD = re.compile(r"""["']?draft["']?\s*:\s*["']?([^\s,}"'#]+)""")
+
+
+def plan_inputs(plan_file: str, text: str | None = None, base_dir: Path | None = None) -> list[str]:
+    """The files a plan makes the linter read: the plan and every draft it names (found in its
+    text, so even a plan that fails to load protects its drafts from --output)."""
+    inputs = [plan_file] if plan_file != "-" else []
+    folder = base_dir if base_dir is not None else Path(plan_file).parent
+    if text is None:
+        try:
+            text = read_regular(plan_file, MAX_FILE_BYTES).decode("utf-8", "replace")
+        except FileProblem:
+            return inputs
+    inputs.extend(str(folder / match.group(1)) for match in _DRAFT_FIELD.finditer(text))
+    return inputs
 
 
 def lint_files(
-    paths: list[str], options: Options, *, stdin_text: str | None = None, plans: list[Plan] | None = None
+    paths: list[str],
+    options: Options,
+    *,
+    stdin_text: str | None = None,
+    plans: list[Plan] | None = None,
+    jobs: int | None = None,
 ) -> Report:
     """Lint every plan named or found; input errors are collected in the report, not raised.
-    `plans`, when given, receives every plan loaded (for views such as the timeline)."""
+    `plans`, when given, receives every plan loaded (for views such as the timeline).
+    `jobs`: processes to spread plans over (None: one per core; see batch.py)."""
     ruleset = load_rules(options.rules_dirs)
     # Rule ids named on the command line are checked once, before any plan (exit 2 at once).
     resolve(
@@ -240,28 +376,134 @@ def lint_files(
     files = discover(paths)
     ran: dict[str, Rule] = {}
     sources: dict[str, str] = {}
-    for file in files:
-        try:
-            if file == "-":
-                plan = load_plan("-", today=options.day(), text=stdin_text or "", base_dir=Path.cwd())
-                settings = settings_for(None, options, ruleset)
-            else:
-                settings = settings_for(Path(file), options, ruleset)
-                plan = load_plan(file, today=options.day())
-            for rule_id in settings.rules:
-                ran[rule_id] = ruleset.rules[rule_id]
-            if settings.unused_suppression:
-                ran[UNUSED_SUPPRESSION.id] = UNUSED_SUPPRESSION
-            findings.extend(lint_plan(plan, settings, ruleset))
-            sources.update(plan.sources())
-            if plans is not None:
-                plans.append(plan)
-        except EtiquetteLintError as exc:
-            errors.extend(getattr(exc, "errors", [exc]))
+    inputs: list[str] = [options.config] if options.config else []
+    partial: list[str] = []  # plans linted without the actions that had input errors
+    if plans is not None or "-" in files:
+        jobs = 1  # Plan objects stay in this process; standard input was read here
+    one = _PlanLinter(options, ruleset, stdin_text, keep_plan=plans is not None)
+    for result in in_order(one, files, jobs):
+        inputs.extend(result.inputs)
+        for rule_id in result.ran:
+            ran[rule_id] = UNUSED_SUPPRESSION if rule_id == UNUSED_SUPPRESSION.id else ruleset.rules[rule_id]
+        findings.extend(result.findings)
+        sources.update(result.sources)
+        errors.extend(result.errors)
+        if result.partial:
+            partial.append(result.partial)
+        if plans is not None and result.plan is not None:
+            plans.append(result.plan)
     if not files:
         errors.append(InputError(f"no plan files (*.plan.yaml, *.plan.yml, *.plan.json) found in {', '.join(paths)}"))
     findings.sort(key=Finding.sort_key)
-    return Report(tuple(findings), tuple(errors), len(files), tuple(ran.values()), version(), sources)
+    inputs.extend(sources)
+    return Report(
+        tuple(findings),
+        tuple(errors),
+        len(files),
+        tuple(ran.values()),
+        version(),
+        sources,
+        inputs=tuple(dict.fromkeys(i for i in inputs if i)),
+        partial=tuple(partial),
+    )
+
+
+@dataclass
+class _PlanResult:
+    inputs: list[str] = field(default_factory=list)
+    ran: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)
+    errors: list[EtiquetteLintError] = field(default_factory=list)
+    partial: str = ""
+    plan: Plan | None = None
+
+
+class _PlanLinter:
+    """Lints one plan file of a `lint_files` run (in this process or a worker: see core/batch.py)."""
+
+    def __init__(self, options: Options, ruleset: RuleSet, stdin_text: str | None, *, keep_plan: bool) -> None:
+        self.options = options
+        self.rules_dirs = options.rules_dirs
+        self.stdin_text = stdin_text
+        self.keep_plan = keep_plan
+        self.ruleset = ruleset
+
+    def __getstate__(self) -> dict:  # a spawned worker loads the rules itself
+        return {**self.__dict__, "ruleset": None}
+
+    def __call__(self, file: str) -> _PlanResult:
+        key = None if self.keep_plan else memo.key_for(file, self.options)
+        if key is not None:
+            kept = memo.get(key)
+            if kept is not None:
+                return kept
+        out = self.lint(file)
+        if key is not None and not out.errors:
+            memo.put(key, file, out, self.options.config)
+        return out
+
+    def lint(self, file: str) -> _PlanResult:
+        options, stdin_text = self.options, self.stdin_text
+        ruleset = self.ruleset or load_rules(self.rules_dirs)
+        out = _PlanResult()
+        inputs = out.inputs
+        if file == "-":
+            inputs.extend(plan_inputs(file, stdin_text or "", Path.cwd()))
+        elif Path(file).is_file():
+            inputs.extend(plan_inputs(file))
+        else:
+            inputs.append(file)
+        try:
+            if file == "-":
+                settings = settings_for(None, options, ruleset)
+                inputs.append(settings.source)
+                plan = load_plan("-", today=options.day(), text=stdin_text or "", base_dir=Path.cwd(), partial=True)
+            else:
+                settings = settings_for(Path(file), options, ruleset)
+                inputs.append(settings.source)
+                plan = load_plan(file, today=options.day(), partial=True)
+            out.ran.extend(settings.rules)
+            if settings.unused_suppression:
+                out.ran.append(UNUSED_SUPPRESSION.id)
+            out.findings.extend(lint_plan(plan, settings, ruleset))
+            out.sources.update(plan.sources())
+            if self.keep_plan:
+                out.plan = plan
+            if plan.partial_errors:
+                out.errors.extend(plan.partial_errors)
+                out.partial = plan.path
+        except EtiquetteLintError as exc:
+            out.errors.extend(_tied_to(file, getattr(exc, "errors", [exc])))
+        except Exception as exc:  # a bug: tied to its plan, and the other plans' findings survive
+            out.errors.append(internal_error(exc, file))
+        return out
+
+
+def _tied_to(file: str, errors: list[EtiquetteLintError]) -> list[EtiquetteLintError]:
+    """Errors of one plan, each naming a file (the plan's when it had none)."""
+    for error in errors:
+        if not error.path:
+            error.path = file
+    return errors
+
+
+def internal_error(exc: BaseException, path: str) -> EngineError:
+    """An unexpected exception as one error tied to the file being worked on, and to the line of
+    the plan or draft where the traceback shows one (a bug to report, not a fault of the input)."""
+    line = None
+    name = Path(path).name
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename and Path(frame.filename).name == name:
+            line = frame.lineno
+            break
+    message = str(exc).splitlines()[0] if str(exc) else ""
+    return EngineError(
+        f"internal error: {type(exc).__name__}{': ' + message[:200] if message else ''} "
+        "(a bug in etiquette-lint, please report it; the other files were linted)",
+        path=path,
+        line=line,
+    )
 
 
 def lint_path(

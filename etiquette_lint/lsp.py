@@ -23,11 +23,12 @@ from pathlib import Path
 
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 from pygls.uris import from_fs_path, to_fs_path
 
 from . import __version__
 from .errors import EtiquetteLintError
-from .lint import PLAN_SUFFIXES, lint_text
+from .lint import PLAN_SUFFIXES, lint_text, plan_inputs
 from .report import Finding, Related
 from .source import load_document
 from .suppressions import UNUSED_ID
@@ -41,6 +42,25 @@ SEVERITY = {
 _PLAN_DIRECTIVE = re.compile(r"#\s*etiquette-lint:\s*ignore\[([^\]]*)\]")
 _DRAFT_DIRECTIVE = re.compile(r"<!--\s*etiquette-lint:\s*ignore\[([^\]]*)\]")
 MAX_PLAN_SEARCH_DEPTH = 4  # folders above a draft searched for the plans that use it
+MAX_PLAN_BYTES = 2 * 1024 * 1024  # a larger file found there is not read to see whether it names a draft
+DEBOUNCE_SECONDS = 0.015  # edits arriving within this time (or during a lint) are linted once, as they end
+
+
+class _Protocol(LanguageServerProtocol):
+    """pygls' protocol, with the answers the LSP specification asks for after `shutdown`: an error
+    response to every request (pygls drops them silently, and a client waits forever)."""
+
+    def handle_message(self, message):
+        method = getattr(message, "method", None)
+        if self._shutdown and method not in (None, lsp.EXIT) and getattr(message, "id", None) is not None:
+            self._send_response(
+                message.id,
+                error=lsp.ResponseError(
+                    code=lsp.ErrorCodes.InvalidRequest, message=f"{method}: the server is shut down; expected exit"
+                ),
+            )
+            return None
+        return super().handle_message(message)
 
 
 def is_plan(path: str) -> bool:
@@ -59,7 +79,10 @@ class EtiquetteServer(LanguageServer):
     """The server and what it remembers: each plan's diagnostics per file, and the files it reads."""
 
     def __init__(self) -> None:
-        super().__init__(SOURCE, __version__)
+        super().__init__(SOURCE, __version__, protocol_cls=_Protocol)
+        self.exit_code = 0
+        self.pending: dict[str, None] = {}  # URIs changed since the last lint, in order
+        self.timer = None
         self.settings: dict = {}
         self.results: dict[str, dict[str, list[lsp.Diagnostic]]] = {}  # plan key -> file key -> diagnostics
         self.reads: dict[str, set[str]] = {}  # plan key -> keys of the drafts it reads
@@ -169,6 +192,8 @@ class EtiquetteServer(LanguageServer):
             for candidate in sorted(folder.iterdir()) if folder.is_dir() else ():
                 if candidate.is_file() and is_plan(candidate.name):
                     key = _key(str(candidate))
+                    if key not in self.reads and not self.names(key, draft_key):
+                        continue  # a plan that does not name this file is not linted for it
                     if key not in self.reads:
                         self.lint(key)
                     if draft_key in self.reads.get(key, ()):
@@ -179,6 +204,18 @@ class EtiquetteServer(LanguageServer):
                 break
             folder = folder.parent
         return found
+
+    def names(self, plan_key: str, draft_key: str) -> bool:
+        """Whether the plan's text names the draft (read cheaply, without linting the plan)."""
+        text = self.open_texts().get(plan_key)
+        if text is None:
+            try:
+                if Path(plan_key).stat().st_size > MAX_PLAN_BYTES:
+                    return False
+                text = Path(plan_key).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                return False
+        return any(_key(path) == draft_key for path in plan_inputs(plan_key, text, Path(plan_key).parent)[1:])
 
     # --- diagnostics -------------------------------------------------------------------------
 
@@ -265,16 +302,46 @@ class EtiquetteServer(LanguageServer):
 
     def refresh(self, uri: str) -> None:
         """Re-lint what a change to `uri` affects, and publish."""
-        path = to_fs_path(uri)
-        if not path:
+        self.pending[uri] = None
+        self.flush()
+
+    def schedule(self, uri: str) -> None:
+        """Re-lint what a change to `uri` affects once the edits pause: a burst of edits (or edits
+        made while a lint runs) is linted once, with the latest text; stale runs never start."""
+        self.pending.pop(uri, None)
+        self.pending[uri] = None
+        if self.timer is not None:
+            self.timer.cancel()
+        import asyncio
+
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no event loop (called directly): lint now
+            self.flush()
             return
-        key = _key(path)
-        self.uris[key] = uri
-        if is_plan(path):
-            self.lint(key)
-        else:
-            for plan_key in self.plans_reading(key):
+        delay = self.settings.get("debounceMs")
+        delay = DEBOUNCE_SECONDS if not isinstance(delay, (int, float)) or delay < 0 else delay / 1000
+        self.timer = loop.call_later(delay, self.flush)
+
+    def flush(self) -> None:
+        self.timer = None
+        uris, self.pending = list(self.pending), {}
+        plans: dict[str, None] = {}
+        for uri in uris:
+            path = to_fs_path(uri)
+            if not path:
+                continue
+            key = _key(path)
+            self.uris[key] = uri
+            if is_plan(path):
+                plans[key] = None
+            else:
+                plans.update(dict.fromkeys(self.plans_reading(key)))
+        for plan_key in plans:
+            try:
                 self.lint(plan_key)
+            except Exception as exc:  # never let a document stop the server
+                self.log(f"{type(exc).__name__}: {exc}")
         self.publish()
 
 
@@ -306,12 +373,19 @@ def _refresh(
     ls: EtiquetteServer,
     params: lsp.DidOpenTextDocumentParams | lsp.DidChangeTextDocumentParams | lsp.DidSaveTextDocumentParams,
 ) -> None:
-    """Open, change and save all mean the same: lint what this document affects, as it is now."""
-    ls.refresh(params.text_document.uri)
+    """Open, change and save all mean the same: lint what this document affects, as it is now
+    (once the edits pause: see EtiquetteServer.schedule)."""
+    ls.schedule(params.text_document.uri)
 
 
 for _feature in (lsp.TEXT_DOCUMENT_DID_OPEN, lsp.TEXT_DOCUMENT_DID_CHANGE, lsp.TEXT_DOCUMENT_DID_SAVE):
     server.feature(_feature)(_guarded(_refresh))
+
+
+@server.feature(lsp.EXIT)
+def on_exit(ls: EtiquetteServer, *args) -> None:
+    """The exit status the specification asks for: 0 after `shutdown`, else 1."""
+    ls.exit_code = 0 if ls.protocol._shutdown else 1
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
@@ -402,14 +476,20 @@ class _OneLine(logging.Formatter):
     """Log records as one line each on standard error (the editor's log), tracebacks folded in."""
 
     def format(self, record: logging.LogRecord) -> str:
-        text = f"etiquette-lint lsp: {record.levelname.lower()}: {record.getMessage()}"
+        message = (record.getMessage().strip().splitlines() or [""])[0]  # pygls puts tracebacks in messages
+        text = f"etiquette-lint lsp: {record.levelname.lower()}: {message}"
         error = record.exc_info[1] if record.exc_info else None
-        return f"{text}: {type(error).__name__}: {error}" if error is not None else text
+        if error is not None:
+            text = f"{text}: {type(error).__name__}: " + " ".join(str(error).split())
+        return text
 
 
-def serve() -> None:
-    """Serve over standard input/output until the client says exit."""
+def serve() -> int:
+    """Serve over standard input/output until the client says exit; the exit status (0 when the
+    client said shutdown first, else 1)."""
     handler = logging.StreamHandler()
     handler.setFormatter(_OneLine())
     logging.basicConfig(level=logging.WARNING, handlers=[handler], force=True)
+    server.exit_code = 1  # the input ending without exit counts as exit without shutdown
     server.start_io()
+    return server.exit_code

@@ -2,12 +2,20 @@
 
 A draft is read only from inside the plan's folder (symlinks resolved), must be UTF-8 and of
 bounded size. `.eml` drafts are parsed with the standard library's `email` package; their
-To/Cc/Bcc/Subject/Date headers are kept. Markdown and HTML comments are blanked (same length)
-so that analysis never sees them, while offsets still point at the right place in the file.
+To/Cc/Bcc/Subject/Date headers are kept; the body is the first text/plain part that is not an
+attachment (else the first text/html part, its text extracted), decoded from quoted-printable or
+base64, with positions mapped back to the lines of the file. Markdown and HTML comments and
+quoted text (lines opening with `>`, and everything from a reply header such as "On ... wrote:"
+or Outlook's "-----Original Message-----" to the end) are blanked, same length, so that no text
+rule ever sees them while offsets still point at the right place in the file.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import bisect
+import html
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,10 +25,24 @@ from email.utils import getaddresses
 from pathlib import Path
 
 from .errors import InputError
+from .source import FileProblem, read_regular
 
 MAX_DRAFT_BYTES = 1024 * 1024
 
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
+_QUOTED_LINE = re.compile(r"^[ \t]*>[^\n]*", re.M)
+# A reply header opens the quoted message that runs to the end: Gmail's and Apple Mail's
+# "On <date>, <name> wrote:" (often wrapped onto a second line), Outlook's separator line, or
+# Outlook's header block ("From: ..." then "Sent: ..." within the next lines).
+_REPLY_HEADER = re.compile(
+    r"^[ \t]*(?:"
+    r"On [^\n]{1,300}?(?:\n[^\n]{0,300}?)?\bwrote:[ \t]*$"
+    r"|-{2,}[ \t]*Original Message[ \t]*-{2,}"
+    r"|_{8,}[ \t]*\n[ \t]*\*?From:"
+    r"|\*?From:\*?[ \t][^\n]{1,300}\n(?:[^\n]{0,300}\n){0,2}?[ \t]*\*?(?:Sent|Date):"
+    r")",
+    re.M | re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -33,14 +55,25 @@ class Segment:
     column: int  # 1-based column of text[0]
     indent: int = 0  # columns added before each following line (inline block scalars)
     kind: str = "body"  # body | subject
+    # Where pieces of a decoded text lie in the file: (offset in text, line, column), sorted by
+    # offset (a quoted-printable, base64 or HTML part); empty: the text is the file's own.
+    anchors: tuple[tuple[int, int, int], ...] = field(default=(), compare=False, repr=False)
+    opaque: bool = field(default=False, compare=False, repr=False)  # base64: no finer position
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) in the file of the character at `offset` in `text`."""
-        before = self.text[:offset]
+        start, line, column = 0, self.line, self.column
+        if self.opaque:
+            return line, column
+        if self.anchors:
+            index = bisect.bisect_right(self.anchors, (offset, 1 << 62, 0)) - 1
+            if index >= 0:
+                start, line, column = self.anchors[index]
+        before = self.text[start:offset]
         newlines = before.count("\n")
         if newlines == 0:
-            return self.line, self.column + offset
-        return self.line + newlines, offset - before.rfind("\n") + self.indent
+            return line, column + offset - start
+        return line + newlines, offset - start - before.rfind("\n") + self.indent
 
 
 @dataclass(frozen=True)
@@ -53,7 +86,8 @@ class Message:
     bcc_addresses: tuple[str, ...] = ()
     header_subject: str | None = None
     header_date: str | None = None
-    source: str = field(default="", compare=False, repr=False)  # the file's text as written
+    source: str = field(default="", compare=False, repr=False)  # the text positions count in
+    headers: str = field(default="", compare=False, repr=False)  # an e-mail's header lines, raw
 
     @property
     def body(self) -> Segment:
@@ -65,9 +99,27 @@ class Message:
         return "\n\n".join(s.text for s in self.segments)
 
 
+def _spaces(match: re.Match) -> str:
+    return re.sub(r"[^\n]", " ", match.group(0))
+
+
 def blank_comments(text: str) -> str:
     """Replace HTML/Markdown comments by spaces, keeping newlines and offsets."""
-    return _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    return _COMMENT.sub(_spaces, text)
+
+
+def blank_quoted(text: str) -> str:
+    """Replace quoted text by spaces, keeping newlines and offsets: lines opening with `>`, and
+    everything from the first reply header to the end. What is left is the writer's own words."""
+    header = _REPLY_HEADER.search(text)
+    if header:
+        text = text[: header.start()] + re.sub(r"[^\n]", " ", text[header.start() :])
+    return _QUOTED_LINE.sub(_spaces, text)
+
+
+def own_words(text: str) -> str:
+    """A message body as the text rules see it: comments and quoted text blanked."""
+    return blank_quoted(blank_comments(text))
 
 
 def read_draft(
@@ -100,22 +152,20 @@ def read_draft(
         if len(data) > MAX_DRAFT_BYTES:
             raise fail(f"draft {relative!r} is too large: {len(data)} bytes, expected at most {MAX_DRAFT_BYTES}")
         return parse_message(data, display, fail, eml=resolved.suffix.lower() == ".eml")
-    if not resolved.exists():
-        raise fail(f"draft {relative!r} does not exist (looked for {str(candidate)!r})")
-    if not resolved.is_file():
-        raise fail(f"draft {relative!r} is not a regular file")
-    size = resolved.stat().st_size
-    if size > MAX_DRAFT_BYTES:
-        raise fail(f"draft {relative!r} is too large: {size} bytes, expected at most {MAX_DRAFT_BYTES}")
-    try:
-        data = resolved.read_bytes()
-    except OSError as exc:
-        raise fail(f"draft {relative!r} cannot be read: {exc.strerror}") from None
+    try:  # checked on the opened file, not the path: see source.read_regular
+        data = read_regular(resolved, MAX_DRAFT_BYTES)
+    except FileProblem as problem:
+        if problem.missing:
+            raise fail(f"draft {relative!r} does not exist (looked for {str(candidate)!r})") from None
+        raise fail(f"draft {relative!r} {problem.reason}") from None
     return parse_message(data, display, fail, eml=resolved.suffix.lower() == ".eml")
 
 
-def parse_message(data: bytes, display: str, fail, *, eml: bool) -> Message:
-    """Turn the bytes of a draft into a Message; `fail(what)` builds the error to raise."""
+def parse_message(data: bytes, display: str, fail, *, eml: bool, body_lines: bool = False) -> Message:
+    """Turn the bytes of a draft into a Message; `fail(what)` builds the error to raise.
+    `body_lines`: an e-mail as a mail client hands it over (standard input): positions count from
+    the first line of its (decoded) body, which becomes the Message's source, not from the
+    header lines the client generated."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -128,34 +178,25 @@ def parse_message(data: bytes, display: str, fail, *, eml: bool) -> Message:
     if text.startswith("\ufeff"):
         text = text[1:]
     if not eml:
-        return Message((Segment(blank_comments(text), display, 1, 1),), source=text)
-    return _parse_eml(text, display)
+        return Message((Segment(own_words(text), display, 1, 1),), source=text)
+    return _parse_eml(text, display, body_lines)
 
 
-def _parse_eml(text: str, display: str) -> Message:
+def _parse_eml(text: str, display: str, body_lines: bool = False) -> Message:
     parsed = BytesParser(policy=policy.compat32).parsebytes(text.encode("utf-8"))
     match = re.search(r"\r?\n\r?\n", text)
     header_end = match.end() if match else len(text)
     body_line = text[:header_end].count("\n") + 1
-    encoding = (parsed.get("Content-Transfer-Encoding") or "").strip().lower()
-    if not parsed.is_multipart() and encoding in ("", "7bit", "8bit", "binary"):
-        body = text[header_end:]
-    else:
-        part = None
-        for candidate in parsed.walk():
-            if candidate.get_content_type() == "text/plain" and not candidate.is_multipart():
-                part = candidate
-                break
-        payload = part.get_payload(decode=True) if part is not None else b""
-        charset = (part.get_content_charset() if part is not None else None) or "utf-8"
-        try:
-            body = (payload or b"").decode(charset, errors="replace")
-        except LookupError:
-            body = (payload or b"").decode("utf-8", errors="replace")
-    segments = [Segment(blank_comments(body), display, body_line, 1)]
+    body, anchors, opaque = _body(parsed, text, header_end, body_line)
+    source = text
+    if body_lines:
+        source, anchors, opaque, body_line = body, (), False, 1
+    elif opaque:
+        body_line = anchors[0][1]
+    segments = [Segment(own_words(body), display, body_line, 1, anchors=anchors, opaque=opaque)]
     subject = _header(parsed, "Subject")
     if subject:
-        subject_line, subject_column = _header_position(text, "Subject")
+        subject_line, subject_column = (1, 1) if body_lines else _header_position(text, "Subject")
         segments.insert(0, Segment(subject, display, subject_line, subject_column, kind="subject"))
 
     def addresses(name: str) -> tuple[str, ...]:
@@ -169,8 +210,203 @@ def _parse_eml(text: str, display: str) -> Message:
         bcc_addresses=addresses("Bcc"),
         header_subject=subject,
         header_date=_header(parsed, "Date"),
-        source=text,
+        source=source,
+        headers=text[:header_end],
     )
+
+
+def _body(parsed, text: str, header_end: int, body_line: int) -> tuple[str, tuple, bool]:
+    """The text of the message's body part, where its pieces lie in `text` (anchors, empty when
+    the body is the file's own text from the first body line), and whether it is base64 (whose
+    text has no finer place in the file than the first line of the encoded part)."""
+    leaves = [p for p in parsed.walk() if not p.is_multipart()]
+    readable = [p for p in leaves if p.get_content_maintype() == "text" and not _attachment(p)]
+    part = next((p for p in readable if p.get_content_subtype() == "plain"), None)
+    part = part or next((p for p in readable if p.get_content_subtype() == "html"), None)
+    if part is None:
+        return "", (), False
+    raw = part.get_payload(decode=False)
+    raw = raw if isinstance(raw, str) else ""
+    if part is parsed:
+        at = header_end
+        raw = text[header_end:]
+    else:  # a part of a multipart: its payload, after the part's own headers
+        at = text.find(raw, header_end) if raw else -1
+        at = at if at >= 0 else header_end
+    line = text[:at].count("\n") + 1
+    encoding = (part.get("Content-Transfer-Encoding") or "").strip().lower()
+    charset = part.get_content_charset() or "utf-8"
+    if encoding == "quoted-printable":
+        body, anchors = _quoted_printable(raw, line, charset)
+    elif encoding == "base64":
+        body, anchors = _base64(raw, line, charset)
+    else:  # 7bit, 8bit: the file's own text (read as UTF-8)
+        body, anchors = raw, ((0, line, 1),)
+    opaque = encoding == "base64"
+    if opaque:
+        anchors = ((0, line, 1),)
+    if part.get_content_subtype() == "html":
+        body, anchors = html_text(body, anchors)
+    if anchors == ((0, body_line, 1),):
+        return body, (), False
+    return body, anchors, opaque
+
+
+def _attachment(part) -> bool:
+    return (part.get("Content-Disposition") or "").strip().lower().startswith("attachment")
+
+
+def _recode(data: bytes, charset: str) -> str:
+    try:
+        return data.decode(charset, errors="replace")
+    except LookupError:
+        return data.decode("utf-8", errors="replace")
+
+
+def _quoted_printable(raw: str, line: int, charset: str) -> tuple[str, tuple]:
+    """Decode quoted-printable `raw` (starting at file line `line`), each decoded piece anchored
+    at the raw line it comes from (a soft line break continues the decoded line)."""
+    import quopri
+
+    out: list[str] = []
+    anchors = []
+    length = 0
+    for number, raw_line in enumerate(raw.split("\n")):
+        raw_line = raw_line.removesuffix("\r")
+        soft = raw_line.endswith("=")
+        chunk = raw_line[:-1] if soft else raw_line.rstrip(" \t")
+        decoded = _recode(quopri.decodestring(chunk.encode("latin-1", "replace")), charset)
+        anchors.append((length, line + number, 1))
+        piece = decoded if soft else decoded + "\n"
+        out.append(piece)
+        length += len(piece)
+    text = "".join(out)
+    if not raw.endswith("\n") and text.endswith("\n"):
+        text = text[:-1]
+    return text, tuple(anchors)
+
+
+def _base64(raw: str, line: int, charset: str) -> tuple[str, tuple]:
+    """Decode base64 `raw` (anchored as a whole at its first line, see Segment.opaque)."""
+    try:
+        data = base64.b64decode("".join(raw.split()), validate=False)
+    except (binascii.Error, ValueError):
+        data = b""
+    return _recode(data, charset).replace("\r\n", "\n"), ((0, line, 1),)
+
+
+_HTML_SKIP = frozenset({"head", "script", "style", "title", "template"})
+_HTML_BLOCK = frozenset(
+    "address article aside blockquote div dl dd dt footer form h1 h2 h3 h4 h5 h6 header hr li main "
+    "nav ol p pre section table tbody thead tfoot tr ul".split()
+)
+
+
+# One token of HTML: a comment's start, a tag (start, end, or <!...>/<?...>), or a character
+# reference. Written for a single linear pass (the standard library's HTMLParser rescans the rest
+# of the text at every unterminated tag: quadratic on hostile mail).
+_HTML_TOKEN = re.compile(
+    r"<!--|<(/?)([A-Za-z][A-Za-z0-9:-]*)((?:[^<>\"']|\"[^\"]*\"|'[^']*')*?)(/?)>|<[!?][^<>]*>"
+    r"|&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+)
+
+
+class _HtmlText:
+    """The text of an HTML body (what a reader sees), each piece anchored at its offset in the
+    HTML. Scripts, styles and the head are dropped; so is the content of <blockquote> (quoted)."""
+
+    def __init__(self) -> None:
+        self.out: list[str] = []
+        self.length = 0
+        self.pieces: list[tuple[int, int]] = []  # (offset in text, offset in html)
+        self.skip = 0
+        self.quote = 0
+
+    def feed(self, markup: str) -> None:
+        position = 0
+        while position < len(markup):
+            token = _HTML_TOKEN.search(markup, position)
+            start = token.start() if token else len(markup)
+            if start > position:
+                self.data(markup[position:start], position)
+            if token is None:
+                break
+            position = token.end()
+            text = token.group(0)
+            if text == "<!--":
+                end = markup.find("-->", position)
+                position = len(markup) if end < 0 else end + 3
+            elif text.startswith("&"):
+                self.emit(html.unescape(text), start)
+            elif token.group(2):
+                tag = token.group(2).lower()
+                if token.group(1):
+                    self.end(tag, start)
+                else:
+                    self.start(tag, start)
+                    if token.group(4) and tag not in _HTML_BLOCK:
+                        self.end(tag, start)
+
+    def emit(self, text: str, at: int) -> None:
+        if self.skip or self.quote or not text:
+            return
+        self.pieces.append((self.length, at))
+        self.out.append(text)
+        self.length += len(text)
+
+    def paragraph(self, newlines: int, at: int) -> None:
+        tail = "".join(self.out[-2:])[-newlines:] if self.out else "\n" * newlines
+        missing = newlines - (len(tail) - len(tail.rstrip("\n")))
+        if missing > 0:
+            self.emit("\n" * missing, at)
+
+    def start(self, tag: str, at: int) -> None:
+        if tag in _HTML_SKIP:
+            self.skip += 1
+        elif tag == "br":
+            self.emit("\n", at)
+        elif tag in _HTML_BLOCK:
+            self.paragraph(2 if tag in ("p", "blockquote", "table", "ul", "ol") else 1, at)
+        if tag == "blockquote":
+            self.quote += 1
+
+    def end(self, tag: str, at: int) -> None:
+        if tag in _HTML_SKIP:
+            self.skip = max(self.skip - 1, 0)
+        elif tag == "blockquote":
+            self.quote = max(self.quote - 1, 0)
+        if tag in _HTML_BLOCK:
+            self.paragraph(2 if tag in ("p", "blockquote", "table", "ul", "ol") else 1, at)
+
+    def data(self, text: str, at: int) -> None:
+        if not text.strip() and (not self.out or self.out[-1].endswith("\n")):
+            return  # the layout of the markup between blocks, not text
+        self.emit(text, at)
+
+
+def html_text(markup: str, anchors: tuple = ()) -> tuple[str, tuple]:
+    """The readable text of HTML `markup` and anchors into the file (through `anchors`, those of
+    `markup` itself: where its pieces lie in the file)."""
+    parser = _HtmlText()
+    parser.feed(markup)
+    text = "".join(parser.out)
+    anchors = anchors or ((0, 1, 1),)
+    out = []
+    # One pass over the markup (pieces come in order): the file position of each piece's start.
+    index, line, column, at = 0, anchors[0][1], anchors[0][2], 0
+    for offset, html_offset in parser.pieces:
+        while index + 1 < len(anchors) and anchors[index + 1][0] <= html_offset:
+            index += 1
+            at, line, column = anchors[index]
+        newlines = markup.count("\n", at, html_offset)
+        if newlines:
+            line += newlines
+            column = html_offset - markup.rfind("\n", at, html_offset)
+        else:
+            column += html_offset - at
+        at = html_offset
+        out.append((offset, line, column))
+    return text, tuple(out)
 
 
 def _header(parsed, name: str) -> str | None:
@@ -195,7 +431,7 @@ def _header_position(text: str, name: str) -> tuple[int, int]:
 
 def inline_message(text: str, display: str, line: int, column: int, indent: int) -> Message:
     """A message written inline in the plan (`text:`), positioned inside the plan file."""
-    return Message((Segment(blank_comments(text), display, line, column, indent=indent),))
+    return Message((Segment(own_words(text), display, line, column, indent=indent),))
 
 
 def subject_segment(subject: str, display: str, line: int, column: int) -> Segment:

@@ -15,15 +15,19 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, tzinfo
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import jsonschema
-
 from .cache import by_content
+from .core.validate import is_valid
 from .errors import EtiquetteLintError, InputError, InputErrors
+from .limits import check_plan_limits
 from .messages import Message, inline_message, read_draft, subject_segment
 from .resources import schema_path
 from .source import Document, load_document
+
+if TYPE_CHECKING:
+    import jsonschema
 
 WRITTEN_CHANNELS = ("email", "handwritten", "linkedin", "text")
 SPOKEN_CHANNELS = ("call", "voicemail")
@@ -55,6 +59,7 @@ class Person:
     hiring_manager: bool
     topics: tuple[str, ...]
     pointer: str
+    aliases: tuple[str, ...] = ()  # other names the person goes by (1.1)
 
 
 @dataclass(frozen=True)
@@ -125,6 +130,9 @@ class Plan:
     replies: tuple[Reply, ...]
     today: date
     timezone: tzinfo | None = None  # the plan's `timezone:`; None: the machine's local zone
+    # Input errors confined to one action (its draft cannot be read, it names an unknown id): the
+    # action was left out, or kept without its message, and the rest of the plan can be linted.
+    partial_errors: tuple[EtiquetteLintError, ...] = ()
 
     def interview(self, interview_id: str) -> Interview:
         return next(i for i in self.interviews if i.id == interview_id)
@@ -140,6 +148,8 @@ class Plan:
 
 @lru_cache(maxsize=1)
 def _validator() -> jsonschema.protocols.Validator:
+    import jsonschema  # only for a plan the fast validator refused (see core/validate.py)
+
     schema = json.loads(schema_path("plan.schema.json").read_text(encoding="utf-8"))
     cls = jsonschema.validators.validator_for(schema)
     return cls(schema)
@@ -203,14 +213,20 @@ def load_plan(
     text: str | None = None,
     base_dir: str | Path | None = None,
     unsaved: Mapping[str, str] | None = None,
+    partial: bool = False,
 ) -> Plan:
     """Read and validate a plan file (or `text`, as an editor holds it; `unsaved` maps resolved
-    draft paths to the texts an editor holds for them)."""
+    draft paths to the texts an editor holds for them). With `partial`, errors confined to one
+    action are returned in `Plan.partial_errors` instead of raised, so the rest can be linted."""
     if text is None:
         text = _read_plan_file(path)
     document = _validated_document(text, path)
     folder = Path(base_dir) if base_dir is not None else Path(path).parent
-    return _Builder(path, folder, document, today, unsaved).build()
+    plan = _Builder(path, folder, document, today, unsaved).build()
+    if plan.partial_errors and not partial:
+        errors = list(plan.partial_errors)
+        raise errors[0] if len(errors) == 1 else InputErrors(errors)
+    return plan
 
 
 @by_content(maxsize=8, max_chars=262_144)
@@ -221,6 +237,9 @@ def _validated_document(text: str, path: str) -> Document:
     data = document.data
     if data is None:
         raise InputError("the file is empty; expected a plan (version: 1, candidate, interviews, actions)", path=path)
+    check_plan_limits(document)  # before any work on a plan beyond the documented limits
+    if is_valid(data):
+        return document
     errors = []
     for error in sorted(_validator().iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.validator)):
         pointer = _pointer(error.absolute_path)
@@ -309,6 +328,7 @@ class _Builder:
         self.data = document.data
         self.today = today
         self.errors: list[EtiquetteLintError] = []
+        self.local: list[EtiquetteLintError] = []  # errors confined to one action (see Plan.partial_errors)
         self.zone = self._zone()
 
     def _zone(self) -> tzinfo | None:
@@ -321,9 +341,10 @@ class _Builder:
             self.error("/timezone", f"{name!r} is not a known time zone; expected an IANA name such as America/Denver")
             return None
 
-    def error(self, pointer: str, message: str) -> None:
+    def error(self, pointer: str, message: str, *, local: bool = False) -> None:
         span = self.document.span(pointer)
-        self.errors.append(InputError(message, path=self.path, line=span.line, column=span.column, pointer=pointer))
+        error = InputError(message, path=self.path, line=span.line, column=span.column, pointer=pointer)
+        (self.local if local else self.errors).append(error)
 
     def when(self, pointer: str, value: str) -> When:
         try:
@@ -348,9 +369,10 @@ class _Builder:
         actions = self.actions(people, interviews)
         replies = self.replies(people, interviews)
         if self.errors:
-            if len(self.errors) == 1:
-                raise self.errors[0]
-            raise InputErrors(self.errors)
+            errors = sorted(self.errors + self.local, key=lambda e: (e.line or 0, e.column or 0))
+            if len(errors) == 1:
+                raise errors[0]
+            raise InputErrors(errors)
         return Plan(
             path=self.path,
             base_dir=self.folder,
@@ -365,6 +387,7 @@ class _Builder:
             replies=tuple(replies),
             today=self.today,
             timezone=self.zone,
+            partial_errors=tuple(self.local),
         )
 
     def interviews(self) -> tuple[dict[str, Person], list[Interview]]:
@@ -412,6 +435,7 @@ class _Builder:
                         hiring_manager=bool(who.get("hiring_manager", False)),
                         topics=tuple(who.get("topics", ())),
                         pointer=wp,
+                        aliases=tuple(who.get("aliases", ())),
                     )
                 ids.append(pid)
                 pointers[pid] = wp
@@ -461,10 +485,12 @@ class _Builder:
             for t in unknown:
                 where = f"{pointer}/to" if isinstance(raw["to"], str) else f"{pointer}/to/{to.index(t)}"
                 self.error(
-                    where, f"unknown interviewer id {t!r}; expected one of {', '.join(sorted(people)) or '(none)'}"
+                    where,
+                    f"unknown interviewer id {t!r}; expected one of {', '.join(sorted(people)) or '(none)'}",
+                    local=True,
                 )
             if unknown:
-                continue
+                continue  # this action is left out; the rest of the plan is still linted
             when = self.when(f"{pointer}/date", raw["date"])
             interview = self.action_interview(pointer, raw, to, interviews, by_id, when)
             if interview is None:
@@ -483,6 +509,7 @@ class _Builder:
                     self.error(
                         f"{pointer}/cc/{k}",
                         f"unknown interviewer id {entry!r} in cc; expected an interviewer id or an email address",
+                        local=True,
                     )
             if message is not None:
                 _header_recipients(message, by_email, to, cc_people, cc_addresses)
@@ -515,7 +542,9 @@ class _Builder:
             interview = by_id.get(named)
             if interview is None:
                 self.error(
-                    f"{pointer}/interview", f"unknown interview id {named!r}; expected one of {', '.join(by_id)}"
+                    f"{pointer}/interview",
+                    f"unknown interview id {named!r}; expected one of {', '.join(by_id)}",
+                    local=True,
                 )
                 return None
             outside = [t for t in to if t not in interview.people]
@@ -569,7 +598,7 @@ class _Builder:
                     unsaved=self.unsaved,
                 )
             except InputError as exc:
-                self.errors.append(exc)
+                self.local.append(exc)  # the action stays, without its message
                 return None
         elif "text" in raw:
             if channel not in ("email", "handwritten", "linkedin", "text"):

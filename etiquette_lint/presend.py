@@ -1,32 +1,41 @@
-"""`presend`: check one message just before it leaves, as the next action of a plan.
+"""`presend`: check one message just before it leaves, as the action of the plan it is.
 
-The message (an RFC 5322 `.eml`, or plain text / Markdown with `--to`) is added to the loaded plan
-as one more email action (plan.add_action) and the plan is linted as usual, so cadence, carbon
-copies and every other rule mean exactly what they mean for `check`; only the findings that
-involve the message are kept. Its recipient comes from `--to` or from the `To:` header matched to
-interviewers' addresses; it is a `thank_you` when the plan has no earlier contact with that
-person (an action to them dated before the message, or sent the same day), else a `follow_up`.
-Its date is `--date`, else its `Date:` header, else `--today`. A message that is already the
-draft of an action of the plan is checked as that action. Without a plan, only the text rules
-run: the rules whose conditions look at nothing but phrases in the message.
+The message (an RFC 5322 `.eml`, from a file or from a mail client on standard input, or plain
+text / Markdown with `--to`) goes to the plan's people among its recipients: the `To:`, `Cc:` and
+`Bcc:` headers, the `--recipient` addresses a sendmail-style hook passes on, or `--to`. Its date
+is `--date`, else its `Date:` header, else `--today` (in the plan's time zone).
+
+It is first matched to the action of the plan it carries out (spec, 1.1): a planned written
+action to the same recipients dated within `--match-days` of it, preferring the same kind, then
+the closest text, then the closest date. A matched message is checked as that action (its kind,
+id and place in the history) with the message's text and headers in place of the draft; an
+unmatched one is added as the next action (plan.add_action): a `thank_you` when the plan has no
+earlier contact with those people, else a `follow_up`. Either way the plan is then linted as
+usual, so cadence, carbon copies and every other rule mean what they mean for `check`, and only
+the findings that involve the message are kept. A message that is itself the draft file of an
+action is checked as that action. Without a plan, only the text rules run: the rules whose
+conditions look at nothing but phrases in the message.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import replace
+from email import policy
+from email.parser import HeaderParser
 from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
 
 from .config import Settings
-from .errors import InputError
+from .errors import EtiquetteLintError, InputError
 from .lint import Options, lint_plan, settings_for, version
 from .messages import MAX_DRAFT_BYTES, Message, parse_message
-from .plan import Interview, Person, Plan, When, add_action, in_zone, load_plan, parse_when
+from .plan import Action, Interview, Person, Plan, When, _header_recipients, add_action, in_zone, load_plan, parse_when
 from .report import Finding, Report
 from .rules import Rule, RuleSet, load_rules
 from .source import Document, read_file
 from .suppressions import UNUSED_SUPPRESSION
+from .text import shingles, similarity
 
 KINDS = ("thank_you", "follow_up")
 _HEADER_BLOCK = re.compile(r"\A(?:[!-9;-~]+:[^\n]*\n(?:[ \t][^\n]*\n)*)+\r?\n")
@@ -34,8 +43,17 @@ _ADDRESS_HEADER = re.compile(r"^(?:to|from|subject|date|cc):", re.IGNORECASE | r
 
 
 class NoRecipient(InputError):
-    """The message goes to no interviewer of the plan: its To: header names none, or it has none
-    (a mail hook may let such mail through, see --skip-unknown-recipients)."""
+    """The message goes to nobody in the plan: no recipient's address is a plan person's. It is
+    not checked (exit 0, one line on standard error): mail to friends goes through a hook."""
+
+
+class PlanUnusable(Exception):
+    """The plan named by --plan cannot be used (`error` says why): a hook's --on-plan-error
+    decides whether the message is held back (the error, exit 2) or let through."""
+
+    def __init__(self, error: EtiquetteLintError) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 def read_message(source: str, data: bytes | None = None) -> tuple[Message, bool]:
@@ -50,7 +68,8 @@ def read_message(source: str, data: bytes | None = None) -> tuple[Message, bool]
     def fail(what: str) -> InputError:
         return InputError(what.replace("draft ", "message ", 1), path=source)
 
-    return parse_message(data, source, fail, eml=eml), eml
+    # From standard input (a mail client's hook), positions count from the first body line.
+    return parse_message(data, source, fail, eml=eml, body_lines=eml and source == "-"), eml
 
 
 def is_eml(source: str, data: bytes) -> bool:
@@ -86,13 +105,25 @@ def presend(
     to: str | None = None,
     kind: str | None = None,
     date: str | None = None,
+    recipients: tuple[str, ...] = (),
+    match_days: int = 3,
+    headers: str | None = None,
 ) -> Report:
-    """Lint the message `source` (or `data`) as the next action of the plan at `plan_path`; raise
-    EtiquetteLintError (NoRecipient when it goes to nobody in the plan) for unusable input."""
+    """Lint the message `source` (or `data`) as the action of the plan at `plan_path` it carries
+    out, or as its next action. `recipients`: envelope addresses besides the headers' (a
+    sendmail-style hook's arguments); `headers`: a file of header lines whose To:, Cc: and Bcc:
+    count as the message's (the SMTP headers git send-email 2.41+ gives its validate hook).
+    Raises EtiquetteLintError for unusable input (NoRecipient when it goes to nobody in the
+    plan), PlanUnusable when the plan cannot be read."""
     if kind is not None and kind not in KINDS:
         raise InputError(f"--kind {kind!r} is not one of {', '.join(KINDS)}")
+    if match_days < 0:
+        raise InputError(f"--match-days: expected a number of days, 0 or more, got {match_days}")
     when = _when_option(date) if date else None  # in the plan's zone once the plan is read
     message, eml = read_message(source, data)
+    if headers is not None:
+        message = _with_headers(message, headers)
+        eml = True
     ruleset = load_rules(options.rules_dirs)
     if plan_path is None:
         settings = settings_for(Path(source) if source != "-" else None, options, ruleset)
@@ -110,23 +141,46 @@ def presend(
             action_id=_label(source),
         )
         return _report(plan, plan.actions[-1:], settings, ruleset, source, message, _anchor(source, message))
-    plan = load_plan(plan_path, today=options.day())
+    try:
+        plan = load_plan(plan_path, today=options.day())
+    except EtiquetteLintError as exc:
+        raise PlanUnusable(exc) from None
     settings = settings_for(Path(plan_path), options, ruleset)
     drafted = _drafted(plan, source)
     if drafted:
-        return _report(plan, drafted, settings, ruleset, source, message)
-    if not message.to_addresses and to is None:
-        expected = f"expected --to ID (one of {', '.join(sorted(plan.people))})"
-        if eml:
-            raise NoRecipient(f"the message has no To: address; {expected}", path=source)
-        raise InputError(f"a text or Markdown message names no recipient; {expected}", path=source)
-    recipients = _recipients(plan, message, to, source)
+        return _report(plan, drafted, settings, ruleset, source, message, matched=drafted[0].pointer)
+    primary, copied, extra = _recipients(plan, message, to, recipients, source, eml)
+    message = replace(message, bcc_addresses=message.bcc_addresses + extra)  # blind copies
     when = in_zone(when or _header_when(message) or When(options.day()), plan.timezone)
-    kind = kind or ("follow_up" if _contacted(plan, recipients, when) else "thank_you")
-    plan = add_action(
-        plan, kind=kind, to=recipients, when=when, message=message, draft=source, action_id=_label(source)
+    guessed = kind or ("follow_up" if _contacted(plan, primary, when) else "thank_you")
+    planned = _match(plan, primary, copied, when, guessed, message, match_days)
+    if planned is not None:
+        plan = _as_action(plan, planned, message, when, source)
+        sent = (plan.actions[planned.index],)
+    else:
+        plan = add_action(
+            plan, kind=guessed, to=primary, when=when, message=message, draft=source, action_id=_label(source)
+        )
+        sent = plan.actions[-1:]
+    anchor = _anchor(source, message)
+    return _report(plan, sent, settings, ruleset, source, message, anchor, matched=planned and planned.pointer)
+
+
+def _with_headers(message: Message, path: str) -> Message:
+    """`message` with the recipients of the header lines in file `path` added to its own."""
+    data = read_file(path, limit=MAX_DRAFT_BYTES, expected="a file of mail header lines (--headers)")
+    parsed = HeaderParser(policy=policy.compat32).parsestr(data.decode("utf-8", "replace"))
+
+    def addresses(name: str, own: tuple[str, ...]) -> tuple[str, ...]:
+        found = [a.lower() for _, a in getaddresses([str(v) for v in parsed.get_all(name) or []]) if "@" in a]
+        return tuple(dict.fromkeys(own + tuple(found)))
+
+    return replace(
+        message,
+        to_addresses=addresses("To", message.to_addresses),
+        cc_addresses=addresses("Cc", message.cc_addresses),
+        bcc_addresses=addresses("Bcc", message.bcc_addresses),
     )
-    return _report(plan, plan.actions[-1:], settings, ruleset, source, message, _anchor(source, message))
 
 
 def _when_option(value: str) -> When:
@@ -158,24 +212,105 @@ def _drafted(plan: Plan, source: str) -> tuple:
     return tuple(a for a in plan.actions if a.draft and (plan.base_dir / a.draft).resolve() == target)
 
 
-def _recipients(plan: Plan, message: Message, to: str | None, source: str) -> list[str]:
-    if to is not None:
-        if to not in plan.people:
-            raise InputError(
-                f"--to: unknown interviewer id {to!r}; expected one of {', '.join(sorted(plan.people))}", path=plan.path
-            )
-        return [to]
-    by_email = {p.email: p.id for p in plan.people.values() if p.email}
-    found = [by_email[a] for a in message.to_addresses if a in by_email]
-    if not found:
-        several = len(message.to_addresses) > 1
-        what = (
-            f"the To: address{'es' if several else ''} {', '.join(message.to_addresses)} match{'' if several else 'es'}"
+def _recipients(
+    plan: Plan, message: Message, to: str | None, envelope: tuple[str, ...], source: str, eml: bool
+) -> tuple[list[str], list[str], tuple[str, ...]]:
+    """The plan people the message goes to (those in To:, or --to; else every plan person among
+    its recipients), the plan people copied (Cc:, Bcc:, envelope addresses not in the headers),
+    and the envelope addresses the headers do not name (blind copies)."""
+    if to is not None and to not in plan.people:
+        raise InputError(
+            f"--to: unknown interviewer id {to!r}; expected one of {', '.join(sorted(plan.people))}", path=plan.path
         )
+    shown = set(message.to_addresses + message.cc_addresses + message.bcc_addresses)
+    extra = tuple(dict.fromkeys(a.lower() for a in envelope if a.lower() not in shown))
+    if to is None and not eml and not envelope:
+        expected = f"expected --to ID (one of {', '.join(sorted(plan.people))})"
+        raise InputError(f"a text or Markdown message names no recipient; {expected}", path=source)
+    by_email = {p.email.lower(): p.id for p in plan.people.values() if p.email}
+    primary = [to] if to is not None else [by_email[a] for a in message.to_addresses if a in by_email]
+    others = [by_email[a] for a in message.cc_addresses + message.bcc_addresses + extra if a in by_email]
+    if not primary:
+        primary, others = others, []
+    if not primary:
+        addresses = message.to_addresses + message.cc_addresses + message.bcc_addresses + extra
+        if not addresses:
+            raise NoRecipient("the message has no recipient address", path=source)
+        several = len(addresses) > 1
         raise NoRecipient(
-            f"{what} no interviewer's email in {plan.path}; expected an interviewer's address, or --to ID", path=source
+            f"the address{'es' if several else ''} {', '.join(addresses)} match{'' if several else 'es'} "
+            f"nobody's email in {plan.path}",
+            path=source,
         )
-    return list(dict.fromkeys(found))
+    primary = list(dict.fromkeys(primary))
+    return primary, [p for p in dict.fromkeys(others) if p not in primary], extra
+
+
+def _unsent(plan: Plan, action: Action) -> bool:
+    """Planned, or dated without being marked sent (a draft waiting to go out)."""
+    raw = plan.document.data["actions"][action.index] if plan.document.data else {}
+    return action.status == "planned" or (isinstance(raw, dict) and raw.get("status") != "sent")
+
+
+def _match(
+    plan: Plan, primary: list[str], copied: list[str], when: When, kind: str, message: Message, days: int
+) -> Action | None:
+    """The planned written action the message carries out: to the same recipients, dated within
+    `days` of it; the same kind first, then the closest text, then the closest date."""
+    everyone = set(primary) | set(copied)
+    candidates = [
+        a
+        for a in plan.actions
+        if a.written
+        and _unsent(plan, a)
+        and abs((a.when.day - when.day).days) <= days
+        and (set(a.to) == set(primary) or set(a.to) | set(a.cc_people) == everyone)
+    ]
+    if not candidates:
+        return None
+    mine = shingles(message.body.text, None)
+
+    def closeness(action: Action) -> tuple:
+        text = action.message.body.text if action.message is not None else ""
+        return (
+            action.kind != kind,
+            -similarity(mine, shingles(text, None)),
+            abs(action.when.day - when.day),
+            action.index,
+        )
+
+    return min(candidates, key=closeness)
+
+
+def _as_action(plan: Plan, action: Action, message: Message, when: When, source: str) -> Plan:
+    """`plan` with `message` in place of the draft of `action`: its text, its headers (with the
+    plan's own `cc:` of the action) and its date."""
+    by_email = {p.email.lower(): p.id for p in plan.people.values() if p.email}
+    raw = plan.document.data["actions"][action.index]
+    to = [raw["to"]] if isinstance(raw["to"], str) else list(raw["to"])
+    cc_people: list[str] = []
+    cc_addresses: list[str] = []
+    for entry in raw.get("cc") or ():
+        if "@" in entry:
+            cc_addresses.append(entry.lower())
+            cc_people.extend([by_email[entry.lower()]] if entry.lower() in by_email else [])
+        elif entry in plan.people:
+            cc_people.append(entry)
+    _header_recipients(message, by_email, to, cc_people, cc_addresses)
+    updated = replace(
+        action,
+        to=tuple(dict.fromkeys(to)),
+        message=message,
+        draft=source,
+        subject=message.header_subject or action.subject,
+        cc_people=tuple(p for p in dict.fromkeys(cc_people) if p not in to),
+        cc_addresses=tuple(dict.fromkeys(cc_addresses)),
+        when=when,
+        status="sent" if when.day < plan.today else "planned",
+    )
+    actions = list(plan.actions)
+    actions[action.index] = updated
+    return replace(plan, actions=tuple(actions))
 
 
 def _contacted(plan: Plan, people: list[str], when: When) -> bool:
@@ -189,7 +324,7 @@ def _contacted(plan: Plan, people: list[str], when: When) -> bool:
 
 def _alone(source: str, message: Message, to: str | None, options: Options) -> Plan:
     """A stand-in plan around the message when there is none: one interview, one recipient."""
-    named = [display for display, _ in getaddresses(_raw_header(message.source, "To")) if display]
+    named = [display for display, _ in getaddresses(_raw_header(message.headers or message.source, "To")) if display]
     name = to or (named[0] if named else "") or (message.to_addresses[0] if message.to_addresses else "the recipient")
     person = Person(id="recipient", name=name, title="", email=None, hiring_manager=False, topics=(), pointer="")
     interview = Interview(
@@ -207,7 +342,7 @@ def _alone(source: str, message: Message, to: str | None, options: Options) -> P
         pointer="",
     )
     return Plan(
-        path=source,
+        path="",  # no plan file: findings about the action point at the message (see _relocate)
         base_dir=Path.cwd(),
         document=Document(source, "", {}, {}),
         candidate_name="",
@@ -238,6 +373,8 @@ def _report(
     source: str,
     message: Message,
     anchor: tuple | None = None,
+    *,
+    matched: str | None = None,
 ) -> Report:
     """The findings that involve the message: they point at it, name it as related, or lie in it.
     `anchor`: where findings about a message that is not in the plan file point instead."""
@@ -256,7 +393,7 @@ def _report(
         ran += (UNUSED_SUPPRESSION,)
     sources = plan.sources()
     sources[source] = message.source
-    return Report(tuple(findings), (), 1, ran, version(), sources)
+    return replace(Report(tuple(findings), (), 1, ran, version(), sources), presend=matched or "")
 
 
 def _anchor(source: str, message: Message) -> tuple[str, int, int, int]:

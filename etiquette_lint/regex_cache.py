@@ -8,19 +8,23 @@ and handed to `_sre.compile`, which builds the very Pattern `re.compile` would (
 equal) without compiling anything.
 
 The file is named after the interpreter (its implementation, exact version and regex engine),
-so a program is only ever used by the interpreter that built it. Anything unexpected (another Python
-implementation, no cache folder, a damaged file) falls back to `re.compile`.
+so a program is only ever used by the interpreter that built it. It lives in the private cache
+folder (see core/private_cache.py) and carries a keyed digest over its name (the interpreter) and
+content (every pattern source with its program), checked before `marshal` or `_sre.compile` sees
+a byte of it: `_sre.compile` trusts its program (a changed number can crash the interpreter or
+silently change what a pattern matches), so only a program this user's own runs wrote is ever
+handed to it. Anything unexpected (another Python implementation, no cache folder, a file that
+fails the check) falls back to `re.compile`, and the next save writes a good file.
 """
 
 from __future__ import annotations
 
 import atexit
-import contextlib
 import marshal
-import os
 import re
 import sys
-from pathlib import Path
+
+from .core import private_cache
 
 try:
     import _sre
@@ -29,6 +33,7 @@ except ImportError:  # not CPython: nothing to keep
     _sre = None
 
 MAX_PROGRAMS = 4096  # beyond this, a save keeps only the programs its own run used
+MAX_FILE_BYTES = 64 * 2**20  # a larger file is not read
 
 _programs: dict[tuple[str, int], tuple] | None = None  # (source, flags) -> the arguments of _sre.compile
 _used: set[tuple[str, int]] = set()
@@ -70,39 +75,28 @@ def _program(source: str, flags: int) -> tuple:
     return int(flags | parsed.state.flags), code, parsed.state.groups - 1, groupindex, tuple(indexgroup)
 
 
-def cache_file() -> Path | None:
-    """Where the programs are kept: one file per interpreter build, in the user's cache
-    (None, and nothing kept, when ETIQUETTE_LINT_NO_CACHE is set)."""
-    if os.environ.get("ETIQUETTE_LINT_NO_CACHE"):
-        return None
-    try:
-        folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "etiquette-lint"
-    except RuntimeError:  # no home folder
-        return None
-    return folder / f"regex-{sys.implementation.name}-{sys.hexversion:08x}-{_sre.MAGIC}-{_sre.CODESIZE}.marshal"
+def file_name() -> str:
+    """The programs' file in the cache folder: one per interpreter build."""
+    return f"regex-{sys.implementation.name}-{sys.hexversion:08x}-{_sre.MAGIC}-{_sre.CODESIZE}.marshal"
 
 
 def _load() -> dict:
-    file = cache_file()
+    folder = private_cache.open_folder()
+    payload = folder.read(file_name(), MAX_FILE_BYTES) if folder else None
+    if payload is None:
+        return {}
     try:
-        programs = marshal.loads(file.read_bytes()) if file else {}
-    except (OSError, ValueError, EOFError, TypeError):
+        programs = marshal.loads(payload)  # our own output: the digest held
+    except (ValueError, EOFError, TypeError):
         return {}
     return programs if isinstance(programs, dict) else {}
 
 
 def _save() -> None:
     global _unsaved
-    file = cache_file()
-    if file is None or _programs is None:
+    _unsaved = False
+    folder = private_cache.open_folder()
+    if folder is None or _programs is None:
         return
     kept = _programs if len(_programs) <= MAX_PROGRAMS else {k: v for k, v in _programs.items() if k in _used}
-    part = file.with_name(f"{file.name}.{os.getpid()}")
-    try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        part.write_bytes(marshal.dumps(kept))
-        os.replace(part, file)  # atomic: a concurrent run reads the old file or the new one
-    except OSError:  # a read-only or full disk: the next run compiles again
-        with contextlib.suppress(OSError):
-            part.unlink(missing_ok=True)
-    _unsaved = False
+    folder.write(file_name(), marshal.dumps(kept))  # a read-only or full disk: the next run compiles again

@@ -71,6 +71,12 @@ class Report:
     rules: tuple = field(default=(), compare=False)  # the Rule objects that ran, for SARIF
     version: str = ""
     sources: dict = field(default_factory=dict, compare=False, repr=False)  # path -> text, for snippets
+    # Every file the command read: --output never replaces one of them.
+    inputs: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    partial: tuple[str, ...] = ()  # plans linted in part: without the actions (or drafts) in error
+    # presend (1.1): the pointer of the planned action the message was matched to, "" when it was
+    # not matched; None in reports of other commands (no "presend" key in JSON).
+    presend: str | None = field(default=None, compare=False)
 
     def counts(self) -> dict[str, int]:
         counts = {"error": 0, "warning": 0, "info": 0}
@@ -79,13 +85,20 @@ class Report:
         return counts
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "version": 1,
             "tool": {"name": "etiquette-lint", "version": self.version},
             "findings": [f.to_dict() for f in self.findings],
             "errors": [e.to_dict() for e in self.errors],
-            "summary": {"files": self.files, **self.counts()},
+            "summary": {
+                "files": self.files,
+                **self.counts(),
+                **({"partial": list(self.partial)} if self.partial else {}),
+            },
         }
+        if self.presend is not None:
+            out["presend"] = {"matched": self.presend} if self.presend else None
+        return out
 
     def fails(self, fail_on: str) -> bool:
         if fail_on == "never":

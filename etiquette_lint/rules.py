@@ -8,15 +8,18 @@ file and the field, never in the middle of a lint.
 from __future__ import annotations
 
 import json
-import string
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .compiler import check_rule, template_fields
 from .errors import RuleError
+from .limits import MAX_RULE_FILE_BYTES
 from .resources import rules_dir, schema_path
-from .source import load_document
+from .source import FileProblem, load_document, read_regular
 from .text import PhraseList, load_phrase_lists
+
+__all__ = ["Rule", "RuleSet", "load_rule_file", "load_rules", "template_fields"]
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -65,11 +68,11 @@ def _validator():
 def load_rule_file(file: Path, *, validate: bool = True) -> Rule:
     """Load one rule file. `validate=False` skips the JSON Schema check, for the built-in rules:
     the tests validate those, and skipping it keeps a cold start fast."""
-    from .compiler import check_rule
-
     try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_regular(file, MAX_RULE_FILE_BYTES).decode("utf-8")
+    except FileProblem as problem:
+        raise RuleError(f"{problem.reason}; expected a rule file", path=str(file)) from None
+    except UnicodeDecodeError as exc:
         raise RuleError(f"cannot be read: {exc}", path=str(file)) from None
     try:
         document = load_document(text, str(file))
@@ -147,11 +150,3 @@ def _load_rules(extra_folders: tuple[str, ...]) -> RuleSet:
             rules[rule.id] = rule
     phrases = load_phrase_lists(folders, trusted=builtin)
     return RuleSet(rules, phrases, tuple(str(f) for f in folders))
-
-
-def template_fields(template: str) -> list[str]:
-    """The placeholders of a message template: 'alias.field' or a parameter name."""
-    try:
-        return [name for _, name, _, _ in string.Formatter().parse(template) if name]
-    except ValueError as exc:
-        raise RuleError(f"malformed message template {template!r}: {exc}") from None

@@ -7,8 +7,9 @@ itself, so a YAML plan and a JSON plan mean the same thing.
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
-from pathlib import Path
 
 import yaml
 
@@ -18,6 +19,9 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 # libyaml's parser when PyYAML was built with it (ten times faster); the same nodes and marks.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_NODES = 200_000
+# Text after alias expansion: a plan without aliases has at most its own size in scalars, so this
+# only stops aliases that repeat one big string thousands of times (a "string-alias bomb").
+MAX_EXPANDED_BYTES = 2 * MAX_FILE_BYTES
 
 _CORE_TAGS = {
     "tag:yaml.org,2002:str",
@@ -80,21 +84,79 @@ def _comment_start(line: str) -> int | None:
     return None
 
 
-def read_file(path: str, *, limit: int, expected: str) -> bytes:
-    """The bytes of a file the user named, refusing folders and files over `limit` bytes;
-    `expected` names what should be there ("a plan file"). Errors are InputErrors."""
-    file = Path(path)
+class FileProblem(Exception):
+    """Why a file cannot be read as one (`reason` completes "<file> ..."); `missing` when absent."""
+
+    def __init__(self, reason: str, *, missing: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.missing = missing
+
+
+_KINDS = (
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def read_regular(path: str | os.PathLike, limit: int) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes, or FileProblem. The checks are made
+    on the opened descriptor (fstat), not on the path, so a file swapped for a FIFO, a device or a
+    bigger file between a check and the read cannot get past them; opening never blocks (a FIFO
+    is refused, not waited on), and no more than `limit` + 1 bytes are ever read."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        if file.is_dir():
-            raise InputError(f"is a folder; expected {expected}", path=path)
-        size = file.stat().st_size
-        if size > limit:
-            raise InputError(f"file is too large: {size} bytes, expected at most {limit}", path=path)
-        return file.read_bytes()
+        fd = os.open(path, flags)
     except FileNotFoundError:
-        raise InputError("no such file", path=path) from None
+        raise FileProblem("does not exist", missing=True) from None
+    except IsADirectoryError:
+        raise FileProblem("is a folder") from None
     except OSError as exc:
-        raise InputError(f"cannot be read: {exc.strerror}", path=path) from None
+        raise FileProblem(f"cannot be read: {exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise FileProblem("is a folder")
+        if not stat.S_ISREG(info.st_mode):
+            kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a regular file")
+            raise FileProblem(f"is {kind}, not a regular file")
+        if info.st_size > limit:
+            raise FileProblem(f"is too large: {info.st_size} bytes, expected at most {limit}")
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise FileProblem(f"is too large: more than {limit} bytes, expected at most {limit}")
+        return b"".join(chunks)
+    except OSError as exc:
+        raise FileProblem(f"cannot be read: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+
+
+def read_stream(stream, limit: int, what: str) -> bytes:
+    """Standard input, read up to `limit` bytes (an InputError beyond: `< /dev/zero` stops there)."""
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(f"{what} is too large: more than {limit} bytes, expected at most {limit}", path="-")
+    return data
+
+
+def read_file(path: str, *, limit: int, expected: str) -> bytes:
+    """The bytes of a file the user named, refusing folders, FIFOs, devices and files over `limit`
+    bytes; `expected` names what should be there ("a plan file"). Errors are InputErrors."""
+    try:
+        return read_regular(path, limit)
+    except FileProblem as problem:
+        if problem.missing:
+            raise InputError("no such file", path=path) from None
+        raise InputError(f"{problem.reason}; expected {expected}", path=path) from None
 
 
 def escape_pointer(token: object) -> str:
@@ -125,7 +187,7 @@ def load_document(text: str, path: str) -> Document:
     spans: dict[str, Span] = {}
     if root is None:
         return Document(path, text, None, spans)
-    budget = [MAX_NODES]
+    budget = [MAX_NODES, MAX_EXPANDED_BYTES]
     data = _build(root, "", spans, budget, path)
     return Document(path, text, data, spans)
 
@@ -162,6 +224,16 @@ def _build(node: yaml.Node, pointer: str, spans: dict[str, Span], budget: list[i
             pointer,
         )
     spans.setdefault(pointer, _span(node))
+    if isinstance(node, yaml.ScalarNode):
+        budget[1] -= len(node.value)
+        if budget[1] < 0:
+            raise _node_error(
+                node,
+                f"the document expands to more than {MAX_EXPANDED_BYTES} characters of text (YAML aliases "
+                "repeating a long string?); expected a plan of ordinary size",
+                path,
+                pointer,
+            )
     if isinstance(node, yaml.MappingNode):
         out: dict = {}
         for key_node, value_node in node.value:

@@ -16,7 +16,8 @@ A phrase list file holds any of:
   `requested` (its sentence says the employer asked for it: "as you asked", "you requested").
 - `needs:` named patterns (`define:` of other lists) that must also occur in the match's
   sentence; the match then reaches to the nearest of them, so a finding quotes both ("decide
-  ... by March 30").
+  ... by March 30"). `near: N` asks the first of them to lie within N characters of the match
+  (a date tied to the decision, not anywhere in a long sentence).
 - `words:` plain words (lexicons such as stock-words) and `expansions:` (abbreviations and the
   words they stand for, used by topic matching).
 """
@@ -32,7 +33,9 @@ import Stemmer  # PyStemmer: the Snowball stemmers in C (100x the pure-Python pa
 import yaml
 
 from .errors import RuleError
+from .limits import MAX_PATTERNS, MAX_RULE_FILE_BYTES, risky_pattern
 from .regex_cache import compile_pattern
+from .source import FileProblem, read_regular
 
 CONTEXTS = ("negated", "question", "quoted", "theirs", "conditional", "requested")
 
@@ -57,6 +60,7 @@ class PhraseList:
     expansions: tuple[tuple[str, str], ...] = ()  # (abbreviation, what it stands for)
     define: str = ""  # a named pattern other lists may call with (?&name)
     needs: tuple[re.Pattern, ...] = ()  # named patterns that must occur in the same sentence
+    near: int = 0  # at most this many characters between a match and what it needs (0: anywhere)
 
     @property
     def patterns(self) -> tuple[re.Pattern, ...]:
@@ -145,6 +149,7 @@ def load_phrase_lists(folders: list[Path], *, trusted: Path | None = None) -> di
                     old.expansions + expansions,
                     old.define,
                     old.needs + tuple(needs),
+                    old.near or int(data.get("near") or 0),
                 )
             else:
                 lists[name] = PhraseList(
@@ -157,6 +162,7 @@ def load_phrase_lists(folders: list[Path], *, trusted: Path | None = None) -> di
                     expansions,
                     defines.get(name, ""),
                     tuple(needs),
+                    int(data.get("near") or 0),
                 )
     return lists
 
@@ -182,7 +188,22 @@ def _expand(file: Path, index: int | str, source: str, defines: dict[str, str]) 
 
 
 def _check(file: Path, sources: tuple[str, ...], pointer: str = "") -> None:
-    """Refuse a list whose patterns are not regular expressions, naming the first bad one."""
+    """Refuse a list whose patterns are not regular expressions, or are shapes that can take
+    super-linear time (limits.risky_pattern), naming the first bad one."""
+    if len(sources) > MAX_PATTERNS:
+        raise RuleError(
+            f"has {len(sources)} patterns; expected at most {MAX_PATTERNS}",
+            path=str(file),
+            pointer=pointer or "/patterns",
+        )
+    for index, source in enumerate(sources):
+        problem = risky_pattern(source)
+        if problem:
+            raise RuleError(
+                f"pattern {index} {source[:80]!r} {problem}; expected a pattern that matches in linear time",
+                path=str(file),
+                pointer=pointer or f"/patterns/{index}",
+            )
     try:
         _scanner(sources)
         return
@@ -202,8 +223,10 @@ def _check(file: Path, sources: tuple[str, ...], pointer: str = "") -> None:
 
 def _read_yaml(file: Path) -> dict:
     try:
-        data = yaml.load(file.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
-    except (OSError, UnicodeDecodeError) as exc:
+        data = yaml.load(read_regular(file, MAX_RULE_FILE_BYTES).decode("utf-8"), Loader=_YAML_LOADER)
+    except FileProblem as problem:
+        raise RuleError(f"{problem.reason}; expected a phrase list", path=str(file)) from None
+    except UnicodeDecodeError as exc:
         raise RuleError(f"cannot be read: {exc}", path=str(file)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -250,7 +273,8 @@ STOP_WORDS = frozenset(
     own same she should so some such than that the their theirs them themselves then there these
     they this those through to too under until up very was we were what when where which while who
     whom why will with would you your yours yourself yourselves i'm i've i'd i'll it's you're
-    we're that's there's let's don't didn't can't won't isn't wasn't aren't also really""".split()
+    we're that's there's let's don't didn't can't won't isn't wasn't aren't also really
+    you've we've they've you'd we'd they'd you'll we'll they'll he's she's i'll""".split()
 )
 
 
@@ -392,7 +416,7 @@ def find_phrases(text: str, phrases: PhraseList, bounds: list[tuple[int, int]] |
             if any(in_context(text, hit, sentence, c) for c in phrases.unless):
                 hit = None
             elif phrases.needs:
-                hit = _with_needs(text, hit, sentence, phrases.needs)
+                hit = _with_needs(text, hit, sentence, phrases.needs, phrases.near)
         if hit is None or hit.end <= hit.start or (kept and hit.start < kept[-1].end):
             position = start + 1
             continue
@@ -400,17 +424,27 @@ def find_phrases(text: str, phrases: PhraseList, bounds: list[tuple[int, int]] |
         position = max(hit.end, start + 1)
 
 
-def _with_needs(text: str, hit: Hit, sentence: tuple[int, int], needs: tuple[re.Pattern, ...]) -> Hit | None:
-    """The hit widened to the nearest match of each needed pattern in its sentence, or None."""
+def _with_needs(
+    text: str, hit: Hit, sentence: tuple[int, int], needs: tuple[re.Pattern, ...], near: int = 0
+) -> Hit | None:
+    """The hit widened to the nearest match of each needed pattern in its sentence (the first of
+    them within `near` characters of it when `near` is set), or None."""
     start, end = hit.start, hit.end
     s_start, s_end = sentence if sentence[1] > sentence[0] else (hit.start, hit.end)
-    for pattern in needs:
+    for index, pattern in enumerate(needs):
         found = [m for m in pattern.finditer(text, s_start, s_end) if m.end() > m.start()]
         if not found:
             return None
-        near = min(found, key=lambda m: min(abs(m.start() - hit.end), abs(hit.start - m.end())))
-        start, end = min(start, near.start()), max(end, near.end())
+        closest = min(found, key=lambda m: _gap(hit, m))
+        if near and index == 0 and _gap(hit, closest) > near:
+            return None
+        start, end = min(start, closest.start()), max(end, closest.end())
     return Hit(start, end, text[start:end])
+
+
+def _gap(hit: Hit, match: re.Match) -> int:
+    """Characters between a hit and a match (0 when they overlap)."""
+    return max(0, match.start() - hit.end, hit.start - match.end())
 
 
 # --- topics ----------------------------------------------------------------------------------
@@ -631,22 +665,44 @@ def _looks_like_acronym(topic: str, lower: str) -> bool:
 
 _SALUTATION = re.compile(r"^\s*(?:dear|hi|hello|hey|good (?:morning|afternoon|evening))\b[^\n]{0,60}$", re.I | re.M)
 _SIGN_OFF = re.compile(
-    r"^\s*(?:best|best regards|kind regards|warm regards|regards|sincerely|thanks|thank you|cheers|respectfully|"
-    r"with gratitude|warmly|all the best|yours truly|yours|many thanks|thanks again|take care)\b[^\n]{0,30}$",
+    r"^\s*(?:best|best regards|kind regards|warm regards|warmest regards|regards|sincerely|sincerely yours|thanks|"
+    r"thank you|cheers|respectfully|respectfully yours|with gratitude|gratefully|with appreciation|appreciatively|"
+    r"warmly|warm wishes|best wishes|all the best|all my best|yours truly|yours|many thanks|thanks again|"
+    r"thanks so much|talk soon|take care|with thanks|with many thanks|kindly|cordially)\b[^\n]{0,30}$",
     re.I | re.M,
 )
 
 
-def specific_details(text: str, stock: frozenset[str], names: list[str]) -> list[Hit]:
+def _signature_start(text: str) -> int | None:
+    """Where a closing signature block starts: after the last blank line, one to four short lines
+    that are no sentences ("Jordan Lee", "Analyst | 555-0101"), in the second half of the text."""
+    stripped = text.rstrip()
+    gap = max(stripped.rfind("\n\n"), stripped.rfind("\n \n"), stripped.rfind("\n\t\n"))
+    if gap < len(stripped) // 2:
+        return None
+    block = stripped[gap:].strip().split("\n")
+    if len(block) > 4 or any(len(line.strip()) > 60 or re.search(r"[.!?]\s*$", line) for line in block):
+        return None
+    return None if sum(len(line.split()) for line in block) > 12 else gap
+
+
+def specific_details(
+    text: str, stock: frozenset[str], names: list[str], common: frozenset[str] = frozenset()
+) -> list[Hit]:
     """Words that carry detail: not stop words, not stock courtesy, not names of the people,
     the company or the role, not the salutation or the sign-off (and what follows it: the
-    signature). Numbers always count."""
+    signature), not a word cut off mid-way ("opportun", a prefix of a common word that is no
+    word itself, when `common` is given). Numbers always count."""
     excluded = {stem(w) for w in stock} | {stem(w.lower()) for n in names for w, _, _ in words(n)}
     body_end = len(text)
     for match in _SIGN_OFF.finditer(text):
         if match.start() > len(text) // 3:
             body_end = match.start()
             break
+    else:
+        signature = _signature_start(text)
+        if signature is not None:
+            body_end = signature
     skipped = [(m.start(), m.end()) for m in _SALUTATION.finditer(text[:body_end])]
     hits = []
     for word, start, end in words(text[:body_end]):
@@ -657,8 +713,29 @@ def specific_details(text: str, stock: frozenset[str], names: list[str]) -> list
             continue
         if stem(lower) in excluded:
             continue
+        if common and word.islower() and _cut_off(lower, common):
+            continue
         hits.append(Hit(start, end, word))
     return hits
+
+
+def _cut_off(lower: str, common: frozenset[str]) -> bool:
+    """A fragment of a word: no word itself, but the start of a common one ("opportun", "hea")."""
+    if lower in common or not lower.isalpha() or len(lower) < 2 or stem(lower) in common:
+        return False
+    return _starts_common_word(lower, common)
+
+
+def _starts_common_word(prefix: str, common: frozenset[str]) -> bool:
+    return any(w.startswith(prefix) and len(w) > len(prefix) for w in _by_initial(common).get(prefix[:2], ()))
+
+
+@lru_cache(maxsize=2)
+def _by_initial(common: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for w in common:
+        out.setdefault(w[:2], []).append(w)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 # --- near copies -------------------------------------------------------------------------------
@@ -736,3 +813,155 @@ def similarity(a: set, b: set) -> float:
         elif any(g in gapped for g in _gapped(triple)):
             score += REWORDED_CREDIT
     return score / len(small)
+
+
+# --- names in the greeting, companies named -----------------------------------------------------
+
+# A name's word: letters, with inner apostrophes and hyphens ("O'Neil", "Al-Sayed").
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+_TITLES = frozenset(
+    "mr mrs ms mx miss dr prof professor sir madam madame dame mister doctor coach chef rev reverend "
+    "captain capt judge officer señor señora sr sra".split()
+)
+_GREETING = re.compile(
+    r"(?:dear|hi|hii|hello|hey|hiya|howdy|greetings|good\s+(?:morning|afternoon|evening|day)|morning|afternoon|"
+    r"evening|bonjour|hola)\b",
+    re.I,
+)
+# where the addressed part of a salutation ends: a comma, colon, dash, exclamation, or the line
+_ADDRESS_END = re.compile(r"[,:;!?\n—–]|\s-\s|\s-$|\.(?=\s+[A-Z])|\.\s*$")
+
+
+def fold(word: str) -> str:
+    """A word as names are compared: lower case, no accents, straight apostrophes."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", word.replace("’", "'").casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@dataclass(frozen=True)
+class GreetingName:
+    """A word of the greeting that may be a person's name: where it stands and whether the
+    salutation addresses it ("Hi Wen," addresses Wen; "Hello and thanks, Wen!" does not)."""
+
+    start: int
+    end: int
+    text: str
+    addressed: bool
+
+
+def greeting_names(text: str) -> tuple[GreetingName, ...]:
+    """The capitalised words of the message's greeting: the salutation line ("Hi Wen,", "Dear
+    Ms. Okafor:", "Wen -") and an opening "Name," before the first sentence. Lines quoted with
+    ">" are skipped; honorifics are not names."""
+    out: list[GreetingName] = []
+    lines = [(m.start(), m.group(0)) for m in re.finditer(r"[^\n]*", text) if m.group(0).strip()]
+    lines = [(s, line) for s, line in lines if not line.lstrip().startswith(">")]
+    if not lines:
+        return ()
+    start, line = lines[0]
+    indent = len(line) - len(line.lstrip())
+    greeting = _GREETING.match(line, indent)
+    if greeting:
+        # the salutation line: the addressed part runs to the first comma, colon, dash...
+        rest_at = greeting.end()
+        address_end = len(line)
+        for end_match in _ADDRESS_END.finditer(line, rest_at):
+            before = line[rest_at : end_match.start()].split()
+            if end_match.group(0).startswith(".") and before and (fold(before[-1]) in _TITLES or len(before[-1]) == 1):
+                continue  # "Dear Ms. Okafor", "Hi J. Smith"
+            address_end = end_match.start()
+            break
+        sentence_end = re.search(r"[.!?](?:\s|$)", line[address_end:])
+        line_end = address_end + sentence_end.end() if sentence_end else len(line)
+        for m in _NAME_WORD.finditer(line, rest_at, line_end):
+            word = m.group(0)
+            addressed = m.start() < address_end
+            if fold(word) in _TITLES or not (addressed or word[0].isupper()):
+                continue
+            out.append(GreetingName(start + m.start(), start + m.end(), word, addressed))
+        if len(lines) > 1 and line[address_end:].strip(" ,:;!-—–\t") == "":
+            start, line = lines[1]  # an opening "Name," may follow the salutation line
+        else:
+            return tuple(out)
+    # an opening "Name," or "Name -" (one to three capitalised words) before the first sentence
+    opening = re.match(r"\s*((?:[^\W\d_][\w'’.\-]*\s+){0,3}?[^\W\d_][\w'’\-]*)\s*(?:,|\s[-—–]\s|[-—–]\s*$|:\s*$)", line)
+    if opening and all(w[0].isupper() for w in opening.group(1).split()):
+        for m in _NAME_WORD.finditer(line, opening.start(1), opening.end(1)):
+            if fold(m.group(0)) not in _TITLES:
+                out.append(GreetingName(start + m.start(), start + m.end(), m.group(0), True))
+    return tuple(out)
+
+
+def name_keys(name: str, aliases: tuple[str, ...] = ()) -> frozenset[str]:
+    """The words a person answers to: each word of their name (first, last, middle) and of their
+    aliases, folded; and the whole name and each alias as one key."""
+    keys = set()
+    for full in (name, *aliases):
+        parts = [fold(w) for w in _NAME_WORD.findall(full) if fold(w) not in _TITLES]
+        keys.update(p for p in parts if len(p) >= 2)
+        if parts:
+            keys.add(" ".join(parts))
+    return frozenset(keys)
+
+
+def distinctive_words(company: str, common: frozenset[str]) -> tuple[str, ...]:
+    """The words of a company's name that identify it: not common English words, not legal
+    suffixes, not numbers ("Meridian" of "Meridian Health Partners")."""
+    out = []
+    for word in _NAME_WORD.findall(company):
+        lower = fold(word)
+        if len(lower) < 3 or lower in common or lower in LEGAL_SUFFIXES or lower.rstrip("s") in common:
+            continue
+        out.append(word)
+    return tuple(out)
+
+
+LEGAL_SUFFIXES = frozenset(
+    "inc incorporated llc llp lp ltd limited co corp corporation company companies group partners holdings plc gmbh "
+    "ag sa sas srl bv nv pty pvt oy ab as kk associates international intl".split()
+)
+
+
+def company_mentions(text: str, company: str, distinctive: tuple[str, ...]) -> list[Hit]:
+    """Where the text names the company: its whole name (any case) or one of its distinctive
+    words written with a capital ("joining Meridian", "Meridian's"). Quoted lines (">") are skipped."""
+    hits = []
+    spans = [re.escape(company.strip())] if company.strip() else []
+    pattern = re.compile(rf"(?<![\w-])(?:{'|'.join(spans)})(?![\w-])", re.I) if spans else None
+    taken: list[tuple[int, int]] = []
+    quoted = [(m.start(), m.end()) for m in re.finditer(r"^[ \t]*>[^\n]*", text, re.M)]
+
+    def free(a: int, b: int) -> bool:
+        return not any(s < b and a < e for s, e in taken + quoted)
+
+    one_word = len(_NAME_WORD.findall(company)) == 1
+    if pattern is not None:
+        for m in pattern.finditer(text):
+            if one_word and not m.group(0)[0].isupper():
+                continue  # "Summit" the company, not "the summit"
+            if free(m.start(), m.end()):
+                hits.append(Hit(m.start(), m.end(), m.group(0)))
+                taken.append((m.start(), m.end()))
+    for word in distinctive:
+        for m in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text, re.I):
+            found = m.group(0)
+            if not (found[0].isupper() or found.isupper()) or not free(m.start(), m.end()):
+                continue
+            hits.append(Hit(m.start(), m.end(), found))
+            taken.append((m.start(), m.end()))
+    return sorted(hits, key=lambda h: h.start)
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """The common English words of rules/phrases/common-words.txt (read on first use only)."""
+    from .resources import rules_dir
+
+    path = rules_dir() / "phrases" / "common-words.txt"
+    try:
+        lines = path.read_text(encoding="utf-8").split("\n")
+    except OSError:
+        return frozenset()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))

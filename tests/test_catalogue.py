@@ -34,6 +34,9 @@ CATALOGUE = {
     "no-follow-up": ("error", True, {}),
     "late-thank-you": ("warning", True, {"within_hours": 24}),
     "handwritten-note": ("info", False, {}),
+    "topic-not-mentioned": ("info", True, {}),
+    "wrong-name": ("error", True, {}),
+    "other-company-named": ("warning", True, {}),
 }
 RULES = load_rules().rules
 

@@ -116,7 +116,7 @@ def test_output_file_is_written_and_never_an_input(capsys, tmp_path):
     assert json.loads(report.read_text())["summary"]["files"] == 1
     before = plan.read_bytes()
     code, _, err = run(capsys, "check", str(plan), "--output", str(plan))
-    assert code == 2 and "is one of the files being linted" in err
+    assert code == 2 and "is a file this command reads" in err
     assert plan.read_bytes() == before
 
 

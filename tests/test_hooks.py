@@ -11,6 +11,8 @@ import re
 import shutil
 import subprocess
 import sys
+from datetime import UTC, date, datetime, timedelta
+from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
@@ -66,7 +68,7 @@ def sendmail(tmp_path) -> Path:
 
 
 def wrap(args: list[str], message: bytes, cwd: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "ETIQUETTE_LINT": LINT}
+    env = {**os.environ, "ETIQUETTE_LINT": LINT, "ETIQUETTE_LINT_STATE": str(cwd / "state")}
     return subprocess.run(
         ["sh", str(HOOKS / "sendmail-presend"), *args],
         input=message,
@@ -83,6 +85,8 @@ def test_the_wrapper_passes_a_clean_message_on_byte_for_byte(plan, sendmail, tmp
         str(plan),
         "--today",
         TODAY,
+        "--fail-on",
+        "error",  # the message has a warning (timeline-not-shared): by default it would be held once
         str(sendmail),
         "-oem",
         "-oi",
@@ -370,3 +374,274 @@ def test_mutt_sends_through_the_wrapper_and_is_refused_on_findings(plan, sendmai
     assert sent.returncode == 0, sent.stderr.decode()
     assert b"See you at 6!" in (tmp_path / "received.eml").read_bytes()
     assert "mom@family.example" in (tmp_path / "received.args").read_text().splitlines()
+
+
+# --- 1.1: every recipient, warnings that reach the user, a broken plan, real mail clients ---------
+
+HARBOR = ROOT / "tests" / "fixtures" / "presend"
+HARBOR_DAY = "2027-03-02"
+
+
+@pytest.fixture
+def harbor(tmp_path) -> Path:
+    shutil.copytree(HARBOR, tmp_path / "harbor")
+    return tmp_path / "harbor" / "harbor.plan.yaml"
+
+
+def composed(to: str, body: str, *, message_id: str = "4711", **headers: str) -> bytes:
+    """A message as mutt hands it to sendmail (its generated headers; Bcc: already removed)."""
+    extra = "".join(f"{name.title()}: {value}\n" for name, value in headers.items())
+    return (
+        f"Date: Tue, 2 Mar 2027 18:40:00 -0700\nFrom: Jordan Lee <jordan.lee@mail.example>\nTo: {to}\n{extra}"
+        f"Subject: Thank you\nMessage-ID: <20270302.{message_id}@mail.example>\nMIME-Version: 1.0\n"
+        f"Content-Type: text/plain; charset=utf-8\nContent-Disposition: inline\n\n{body}"
+    ).encode()
+
+
+def hook_env(tmp_path: Path) -> dict:
+    return {**os.environ, "ETIQUETTE_LINT": LINT, "ETIQUETTE_LINT_STATE": str(tmp_path / "state"), "TZ": "UTC"}
+
+
+def wrap_env(args: list[str], message: bytes, tmp_path: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["sh", str(HOOKS / "sendmail-presend"), *args],
+        input=message,
+        capture_output=True,
+        cwd=tmp_path,
+        env=hook_env(tmp_path),
+        timeout=120,
+    )
+
+
+def test_a_blind_copy_among_the_sendmail_arguments_is_checked(harbor, sendmail, tmp_path):
+    dana = (harbor.parent / "drafts" / "dana.md").read_text()
+    message = composed("Dana Whitfield <dana.whitfield@harbor.example>", dana)
+    args = ["--plan", str(harbor), "--today", HARBOR_DAY, str(sendmail), "-oem", "-oi", "--"]
+    result = wrap_env([*args, "dana.whitfield@harbor.example", "omar.haddad@harbor.example"], message, tmp_path)
+    assert result.returncode == 1 and not (tmp_path / "received.eml").exists()
+    assert b"group-thank-you" in result.stderr and b"Omar Haddad" in result.stderr
+    # To Dana alone, the planned thank-you goes out as it was composed.
+    result = wrap_env([*args, "dana.whitfield@harbor.example"], message, tmp_path)
+    assert result.returncode == 0, result.stderr.decode()
+    assert (tmp_path / "received.eml").read_bytes() == message
+
+
+def test_warnings_hold_a_message_back_once_then_the_same_message_goes_out(harbor, sendmail, tmp_path):
+    chasing = (
+        (harbor.parent / "drafts" / "dana.md")
+        .read_text()
+        .replace("Best regards,", "Did you get my last email?\n\nBest regards,")
+    )
+    args = ["--plan", str(harbor), "--today", HARBOR_DAY, str(sendmail), "-oi", "--", "dana.whitfield@harbor.example"]
+    first = wrap_env(args, composed("dana.whitfield@harbor.example", chasing), tmp_path)
+    assert first.returncode == 1 and not (tmp_path / "received.eml").exists()
+    err = first.stderr.decode()
+    assert "warning pushy-language" in err and "send the same message again" in err
+    # Locations count from the first line of the body, as the user wrote it (line 7 of the body,
+    # not line 16 of the message with the headers the mail client generated).
+    assert "-:7:1: warning pushy-language" in err
+    # Sent again (the mail client regenerates Message-ID:), it goes out, byte for byte.
+    again = composed("dana.whitfield@harbor.example", chasing, message_id="4712")
+    second = wrap_env(args, again, tmp_path)
+    assert second.returncode == 0, second.stderr.decode()
+    assert (tmp_path / "received.eml").read_bytes() == again
+    # --fail-on error sends a message with warnings at once.
+    (tmp_path / "received.eml").unlink()
+    changed = composed("dana.whitfield@harbor.example", chasing + "\nP.S. Thanks again.\n")
+    result = wrap_env(["--fail-on", "error", *args], changed, tmp_path)
+    assert result.returncode == 0 and (tmp_path / "received.eml").read_bytes() == changed
+
+
+def test_on_plan_error_pass_lets_mail_through_with_a_warning(sendmail, tmp_path):
+    broken = tmp_path / "broken.plan.yaml"
+    broken.write_text("version: 1\ncandidate: [\n")
+    result = wrap_env(["--plan", str(broken), "--on-plan-error", "pass", str(sendmail), "-oi"], CLEAN, tmp_path)
+    assert result.returncode == 0, result.stderr.decode()
+    assert (tmp_path / "received.eml").read_bytes() == CLEAN
+    err = result.stderr.decode()
+    assert "invalid YAML" in err and "not checked (--on-plan-error pass)" in err and len(err.splitlines()) == 1
+    result = wrap_env(["--plan", str(broken), str(sendmail), "-oi"], PERSONAL, tmp_path)  # default: block
+    assert result.returncode == 2 and b"invalid YAML" in result.stderr
+
+
+def test_a_multipart_message_is_checked_at_its_decoded_text(harbor, sendmail, tmp_path):
+    message = (ROOT / "tests" / "fixtures" / "mail" / "multipart-qp.eml").read_bytes()
+    message = message.replace(b"dana@harbor.example", b"dana.whitfield@harbor.example").replace(
+        b"omar@harbor.example", b"omar.haddad@harbor.example"
+    )
+    result = wrap_env(["--plan", str(harbor), "--today", HARBOR_DAY, str(sendmail), "-oi"], message, tmp_path)
+    assert result.returncode == 1 and not (tmp_path / "received.eml").exists()
+    err = result.stderr.decode()
+    assert "-:1:1: error group-thank-you" in err  # the message as a whole: its first body line
+    assert "-:3:172: warning pushy-language" in err  # in the decoded text, not the Content-Transfer-Encoding line
+
+
+def _mail_clients() -> list:
+    return [
+        pytest.param(
+            name,
+            marks=pytest.mark.skipif(
+                shutil.which(name) is None, reason=f"{name} is not installed (Debian/Ubuntu: apt-get install {name})"
+            ),
+        )
+        for name in ("mutt", "neomutt")
+    ]
+
+
+@pytest.mark.parametrize("client", _mail_clients())
+def test_a_mail_client_cannot_copy_or_blind_copy_an_interviewer(client, harbor, sendmail, tmp_path):
+    """mutt and neomutt, in batch mode, sending through the wrapper to a stand-in MTA."""
+    muttrc = tmp_path / "muttrc"
+    muttrc.write_text(
+        f'set sendmail="{HOOKS / "sendmail-presend"} --plan {harbor} --today {HARBOR_DAY} {sendmail} -oem -oi"\n'
+        'set from="Jordan Lee <jordan.lee@mail.example>"\nset use_from=yes\nset record=""\nset charset="utf-8"\n'
+    )
+    env = {**hook_env(tmp_path), "HOME": str(tmp_path)}
+    dana = (harbor.parent / "drafts" / "dana.md").read_text()
+
+    def send(*args: str, body: str = dana) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [client, "-n", "-F", str(muttrc), "-s", "Thank you", *args],
+            input=body.encode(),
+            capture_output=True,
+            env=env,
+            timeout=120,
+        )
+
+    for copy in (["-c", "lee.park@harbor.example"], ["-b", "omar.haddad@harbor.example"]):
+        refused = send(*copy, "dana.whitfield@harbor.example")
+        assert refused.returncode != 0, copy
+        assert b"group-thank-you" in refused.stdout + refused.stderr, copy
+        assert not (tmp_path / "received.eml").exists(), copy
+    sent = send("dana.whitfield@harbor.example")
+    assert sent.returncode == 0, sent.stderr.decode()
+    received = (tmp_path / "received.eml").read_bytes().decode()
+    assert "To: dana.whitfield@harbor.example" in received and received.endswith(dana)
+    assert (tmp_path / "received.args").read_text().splitlines()[-2:] == ["--", "dana.whitfield@harbor.example"]
+
+
+def _git_version() -> tuple[int, ...]:
+    out = subprocess.run(["git", "--version"], capture_output=True, text=True).stdout
+    return tuple(int(n) for n in out.split()[2].split(".")[:2])
+
+
+@pytest.fixture
+def git_repo(harbor, tmp_path) -> tuple[Path, dict]:
+    """A repository with the validate hook and the Harbor plan, its dates moved to today (git
+    send-email dates each message now, and presend reads that Date: header)."""
+    today = date.today()
+    plan = harbor.read_text().replace("timezone: America/Denver\n", "").replace("2027-03-02T14:00", "2027-03-02")
+    for old, days in (("2027-03-02", 0), ("2027-03-03", 1), ("2027-03-16", 14), ("2027-03-17", 15)):
+        plan = plan.replace(old, (today + timedelta(days=days)).isoformat())
+    harbor.write_text(plan)
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    env = {**hook_env(tmp_path), "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(tmp_path)}
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True, env=env)
+    hook = repo / ".git" / "hooks" / "sendemail-validate"
+    shutil.copy(HOOKS / "sendemail-validate", hook)
+    hook.chmod(0o755)
+    subprocess.run(["git", "config", "etiquette-lint.plan", str(harbor)], cwd=repo, check=True, env=env)
+    return repo, env
+
+
+def send_email(
+    repo: Path, env: dict, sendmail: Path, name: str, message: str, *args: str
+) -> subprocess.CompletedProcess:
+    (repo / name).write_text(message)
+    command = ["git", "-c", "user.name=Jordan Lee", "-c", "user.email=jordan.lee@mail.example", "send-email"]
+    command += ["--confirm=never", f"--smtp-server={sendmail}", "--from=Jordan Lee <jordan.lee@mail.example>"]
+    return subprocess.run([*command, *args, name], cwd=repo, capture_output=True, env=env, timeout=120)
+
+
+@pytest.mark.skipif(
+    not _git_send_email(), reason="`git send-email` is not installed (Debian/Ubuntu: apt-get install git-email)"
+)
+def test_git_send_email_checks_every_recipient_the_hook_can_see(git_repo, harbor, sendmail, tmp_path):
+    repo, env = git_repo
+    dana = (harbor.parent / "drafts" / "dana.md").read_text()
+    # Recipients in the file's own headers: always visible to the hook.
+    headed = f"To: dana.whitfield@harbor.example\nCc: lee.park@harbor.example\nSubject: Thank you\n\n{dana}"
+    result = send_email(repo, env, sendmail, "dana.eml", headed)
+    assert result.returncode != 0 and b"group-thank-you" in result.stderr
+    assert not (tmp_path / "received.eml").exists()
+    # Recipients from sendemail.to / sendemail.cc: the hook reads the configuration.
+    for key, value in (
+        ("sendemail.to", "dana.whitfield@harbor.example"),
+        ("sendemail.cc", "omar.haddad@harbor.example"),
+    ):
+        subprocess.run(["git", "config", key, value], cwd=repo, check=True, env=env)
+    plain = f"Subject: Thank you\n\n{dana}"
+    result = send_email(repo, env, sendmail, "dana2.eml", plain)
+    assert (
+        result.returncode != 0 and b"group-thank-you" in result.stderr and b"also copies Omar Haddad" in result.stderr
+    )
+    assert not (tmp_path / "received.eml").exists()
+    for key in ("sendemail.to", "sendemail.cc"):
+        subprocess.run(["git", "config", "--unset", key], cwd=repo, check=True, env=env)
+    # Recipients given only with --to: git 2.41+ passes them to the hook (a headers file);
+    # older git does not, and the hook says so rather than pretend it checked.
+    result = send_email(
+        repo, env, sendmail, "omar.eml", plain.replace("Dear Dana", "Dear Omar"), "--to=omar.haddad@harbor.example"
+    )
+    if _git_version() >= (2, 41):
+        assert result.returncode != 0 and b"carbon-copy" in result.stderr
+        assert not (tmp_path / "received.eml").exists()
+    else:
+        assert result.returncode == 0, result.stderr.decode()
+        assert b"not checked" in result.stderr and b"does not pass recipients given with --to" in result.stderr
+        assert b"Dear Omar" in (tmp_path / "received.eml").read_bytes()
+
+
+def test_the_validate_hook_reads_the_smtp_headers_newer_git_passes(git_repo, harbor, tmp_path):
+    """git 2.41+ runs `sendemail-validate MESSAGE-FILE SMTP-HEADERS-FILE` (githooks(5)); run the
+    hook the same way (the git here may be older)."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed (Debian/Ubuntu: apt-get install git)")
+    repo, env = git_repo
+    body = (harbor.parent / "drafts" / "dana.md").read_text().replace("Dear Dana", "Dear Omar")
+    (repo / "omar.eml").write_text(f"Subject: Thank you\n\n{body}")
+    (repo / "headers").write_text(
+        "From: Jordan Lee <jordan.lee@mail.example>\nTo: omar.haddad@harbor.example\n"
+        f"Subject: Thank you\nDate: {format_datetime(datetime.now(UTC))}\n"
+    )
+    hook = repo / ".git" / "hooks" / "sendemail-validate"
+    result = subprocess.run(
+        [str(hook), str(repo / "omar.eml"), str(repo / "headers")], cwd=repo, capture_output=True, env=env, timeout=120
+    )
+    assert result.returncode == 1 and b"carbon-copy" in result.stderr, result.stderr.decode()
+    (repo / "headers").write_text("To: mom@family.example\n")
+    result = subprocess.run(
+        [str(hook), str(repo / "omar.eml"), str(repo / "headers")], cwd=repo, capture_output=True, env=env, timeout=120
+    )
+    assert result.returncode == 0 and b"not checked" in result.stderr
+
+
+@pytest.mark.parametrize("client", _mail_clients())
+def test_a_mail_client_shows_warnings_once_then_sends_the_same_message(client, harbor, sendmail, tmp_path):
+    """mutt shows the output of a sendmail that fails and discards that of one that succeeds: the
+    warnings are shown when the message is held back, and sending it again sends it."""
+    muttrc = tmp_path / "muttrc"
+    muttrc.write_text(
+        f'set sendmail="{HOOKS / "sendmail-presend"} --plan {harbor} --today {HARBOR_DAY} {sendmail} -oem -oi"\n'
+        'set from="Jordan Lee <jordan.lee@mail.example>"\nset use_from=yes\nset record=""\nset charset="utf-8"\n'
+    )
+    env = {**hook_env(tmp_path), "HOME": str(tmp_path)}
+    chasing = (harbor.parent / "drafts" / "lee.md").read_text().replace("Best,", "Did you get my last email?\n\nBest,")
+
+    def send() -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [client, "-n", "-F", str(muttrc), "-s", "Thank you", "lee.park@harbor.example"],
+            input=chasing.encode(),
+            capture_output=True,
+            env=env,
+            timeout=120,
+        )
+
+    held = send()
+    shown = (held.stdout + held.stderr).decode()
+    assert held.returncode != 0 and not (tmp_path / "received.eml").exists()
+    assert "warning pushy-language" in shown and "send the same message again" in shown
+    sent = send()  # mutt writes new Date: and Message-ID: headers; the text and recipients are the same
+    assert sent.returncode == 0, sent.stderr.decode()
+    assert (tmp_path / "received.eml").read_bytes().decode().endswith(chasing)

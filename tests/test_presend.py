@@ -8,9 +8,11 @@ import shutil
 import sys
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from etiquette_lint.cli import main
+from etiquette_lint.resources import schema_path
 
 from conftest import EXAMPLES, ROOT
 
@@ -182,11 +184,6 @@ def test_sarif_and_github_formats_work_for_presend(plan, tmp_path, capsys):
         (["--date", "2026-13-01", "MSG"], None, "--date: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM, got '2026-13-01'"),
         (["nothere.eml"], None, "nothere.eml: no such file"),
         (["BAD"], None, "is not UTF-8 text (byte 0xff at offset 5)"),
-        (
-            [],
-            CHASER.replace("rhonda.feld@", "mom@").encode(),
-            "-: the To: address mom@acme-medical.example matches no interviewer's email in",
-        ),
     ],
 )
 def test_bad_input_exits_2_with_one_clear_line(plan, tmp_path, capsys, monkeypatch, args, stdin, expected):
@@ -250,3 +247,163 @@ def test_python_dash_m_presend_reads_standard_input(plan):
     )
     assert result.returncode == 1, result.stderr
     assert b"email-and-call" in result.stdout
+
+
+# --- 1.1: the message a mail client sends, matched to its planned action ------------------------
+
+HARBOR = ROOT / "tests" / "fixtures" / "presend"
+
+
+@pytest.fixture
+def harbor(tmp_path) -> Path:
+    """A copy of the Harbor Analytics plan: three thank-yous and a follow-up, all planned."""
+    shutil.copytree(HARBOR, tmp_path / "harbor")
+    return tmp_path / "harbor" / "harbor.plan.yaml"
+
+
+def eml(
+    to: str, body: str, *, date: str = "Tue, 02 Mar 2027 18:40:00 -0700", subject: str = "Thank you", **headers
+) -> bytes:
+    """A message as a mail client hands it to sendmail: generated headers, CRLF-free here."""
+    extra = "".join(f"{name.title()}: {value}\n" for name, value in headers.items())
+    return (
+        f"Date: {date}\nFrom: Jordan Lee <jordan.lee@mail.example>\nTo: {to}\n{extra}Subject: {subject}\n"
+        f"Message-ID: <20270302.4711@mail.example>\nMIME-Version: 1.0\n"
+        f"Content-Type: text/plain; charset=utf-8\nContent-Disposition: inline\n"
+        f"User-Agent: NeoMutt/20220429\n\n{body}"
+    ).encode()
+
+
+def report(capsys, monkeypatch, *args: str, stdin: bytes, today: str = "2027-03-02") -> tuple[int, dict]:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
+    status = main(["presend", "--today", today, "--format", "json", *args])
+    out, err = capsys.readouterr()
+    assert status in (0, 1), err
+    return status, json.loads(out)
+
+
+def draft(plan: Path, name: str) -> str:
+    return (plan.parent / "drafts" / name).read_text()
+
+
+def test_a_planned_thank_you_from_standard_input_is_checked_as_that_thank_you(harbor, capsys, monkeypatch):
+    message = eml("Dana Whitfield <dana.whitfield@harbor.example>", draft(harbor, "dana.md"))
+    status, out = report(capsys, monkeypatch, "--plan", str(harbor), stdin=message)
+    # Not "a follow-up to Dana" after its own planned thank-you: the thank-you itself, clean.
+    assert (status, out["findings"], out["presend"]) == (0, [], {"matched": "/actions/0"})
+    schema = json.loads(schema_path("report.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(out, schema)
+    # Unmatched (a week later: a new follow-up), the report says so with null.
+    later = eml("dana.whitfield@harbor.example", draft(harbor, "dana.md"), date="Tue, 09 Mar 2027 09:00:00 -0700")
+    _, out = report(capsys, monkeypatch, "--plan", str(harbor), stdin=later, today="2027-03-09")
+    assert out["presend"] is None
+    jsonschema.validate(out, schema)
+
+
+def test_a_copied_colleague_makes_the_planned_thank_you_a_group_one(harbor, capsys, monkeypatch):
+    message = eml(
+        "Dana Whitfield <dana.whitfield@harbor.example>",
+        draft(harbor, "dana.md"),
+        cc="Lee Park <lee.park@harbor.example>",
+    )
+    status, out = report(capsys, monkeypatch, "--plan", str(harbor), stdin=message)
+    assert out["presend"] == {"matched": "/actions/0"}
+    assert status == 1 and [f["rule"] for f in out["findings"]] == ["group-thank-you"]
+    assert "also copies Lee Park" in out["findings"][0]["message"]
+    assert "follow-up-too-soon" not in {f["rule"] for f in out["findings"]}
+    # check says the same of the same message as the plan's draft.
+    (harbor.parent / "drafts" / "dana.eml").write_bytes(message)
+    harbor.write_text(harbor.read_text().replace("drafts/dana.md", "drafts/dana.eml"))
+    main(["check", str(harbor), "--today", "2027-03-02", "--format", "json"])
+    assert [f["rule"] for f in json.loads(capsys.readouterr().out)["findings"]] == ["group-thank-you"]
+
+
+def test_a_blind_copy_passed_as_an_envelope_recipient_counts(harbor, capsys, monkeypatch):
+    # mutt strips Bcc: and passes every recipient as a sendmail argument: --recipient here.
+    message = eml("Dana Whitfield <dana.whitfield@harbor.example>", draft(harbor, "dana.md"))
+    args = [
+        "--plan",
+        str(harbor),
+        "--recipient",
+        "dana.whitfield@harbor.example",
+        "--recipient",
+        "Omar.Haddad@harbor.example",
+    ]
+    status, out = report(capsys, monkeypatch, *args, stdin=message)
+    assert status == 1 and [f["rule"] for f in out["findings"]] == ["group-thank-you"]
+    assert "also copies Omar Haddad" in out["findings"][0]["message"]
+    # A Bcc: header (a message saved with its headers) counts the same way.
+    message = eml(
+        "Dana Whitfield <dana.whitfield@harbor.example>", draft(harbor, "dana.md"), bcc="omar.haddad@harbor.example"
+    )
+    assert [f["rule"] for f in report(capsys, monkeypatch, "--plan", str(harbor), stdin=message)[1]["findings"]] == [
+        "group-thank-you"
+    ]
+
+
+def test_a_copy_of_one_note_sent_to_another_interviewer_is_a_carbon_copy(harbor, capsys, monkeypatch):
+    copied = draft(harbor, "dana.md").replace("Dear Dana", "Dear Omar")
+    message = eml("Omar Haddad <omar.haddad@harbor.example>", copied, date="Wed, 03 Mar 2027 08:05:00 -0700")
+    _, out = report(capsys, monkeypatch, "--plan", str(harbor), stdin=message)
+    assert out["presend"] == {"matched": "/actions/2"}
+    copy = next(f for f in out["findings"] if f["rule"] == "carbon-copy")
+    assert copy["path"] == "-" and copy["related"][0]["pointer"] == "/actions/0"
+
+
+def test_a_planned_follow_up_is_checked_as_the_follow_up(harbor, capsys, monkeypatch):
+    body = draft(harbor, "dana-follow-up.md")
+    message = eml("dana.whitfield@harbor.example", body, date="Thu, 18 Mar 2027 09:10:00 -0600", subject="Checking in")
+    status, out = report(capsys, monkeypatch, "--plan", str(harbor), stdin=message, today="2027-03-18")
+    assert (status, out["findings"], out["presend"]) == (0, [], {"matched": "/actions/3"})
+
+
+def test_only_a_message_within_match_days_is_matched(harbor, capsys, monkeypatch):
+    body = draft(harbor, "dana-follow-up.md")
+    late = eml("dana.whitfield@harbor.example", body, date="Mon, 22 Mar 2027 09:10:00 -0600")
+    _, out = report(capsys, monkeypatch, "--plan", str(harbor), stdin=late, today="2027-03-22")
+    assert out["presend"] is None  # five days after the planned follow-up: a new action
+    _, out = report(capsys, monkeypatch, "--plan", str(harbor), "--match-days", "5", stdin=late, today="2027-03-22")
+    assert out["presend"] == {"matched": "/actions/3"}
+
+
+def test_the_same_kind_then_the_closest_text_decides_between_planned_actions(harbor, capsys, monkeypatch):
+    text = harbor.read_text() + (
+        "  - id: second-follow-up-dana\n    kind: follow_up\n    channel: email\n    to: dana\n"
+        '    date: 2027-03-17\n    text: "Dear Dana, a short note to share the latency write-up I mentioned."\n'
+    )
+    harbor.write_text(text)
+    write_up = eml(
+        "dana.whitfield@harbor.example",
+        "Dear Dana,\n\nA short note to share the latency write-up I mentioned.\n\nJordan\n",
+        date="Wed, 17 Mar 2027 10:00:00 -0600",
+    )
+    _, out = report(capsys, monkeypatch, "--plan", str(harbor), stdin=write_up, today="2027-03-17")
+    assert out["presend"] == {"matched": "/actions/4"}
+    follow_up = eml(
+        "dana.whitfield@harbor.example", draft(harbor, "dana-follow-up.md"), date="Wed, 17 Mar 2027 10:00:00 -0600"
+    )
+    _, out = report(capsys, monkeypatch, "--plan", str(harbor), stdin=follow_up, today="2027-03-17")
+    assert out["presend"] == {"matched": "/actions/3"}
+
+
+def test_a_message_to_nobody_in_the_plan_exits_0_with_one_line(harbor, capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(eml("Mom <mom@family.example>", "See you at 6!\n"))))
+    status = main(["presend", "--plan", str(harbor), "--today", "2027-03-02"])
+    out, err = capsys.readouterr()
+    assert (status, out) == (0, "")
+    assert len(err.splitlines()) == 1 and "not checked" in err and "mom@family.example" in err
+
+
+def test_a_morning_after_thank_you_with_a_local_offset_is_on_time(harbor, capsys, monkeypatch):
+    # Issue 7, problem 4, through presend: 09:00-07:00 the next morning is 19 hours after 14:00 in Denver.
+    message = eml(
+        "Omar Haddad <omar.haddad@harbor.example>", draft(harbor, "omar.md"), date="Wed, 03 Mar 2027 09:00:00 -0700"
+    )
+    status, out = report(capsys, monkeypatch, "--plan", str(harbor), stdin=message, today="2027-03-03")
+    assert (status, out["findings"], out["presend"]) == (0, [], {"matched": "/actions/2"})
+    late = eml(
+        "Omar Haddad <omar.haddad@harbor.example>", draft(harbor, "omar.md"), date="Wed, 03 Mar 2027 16:30:00 -0700"
+    )
+    _, out = report(capsys, monkeypatch, "--plan", str(harbor), "--fail-on", "warning", stdin=late, today="2027-03-03")
+    late_finding = next(f for f in out["findings"] if f["rule"] == "late-thank-you")
+    assert "2027-03-02 14:00 to 2027-03-03 16:30" in late_finding["message"]  # times in the plan's zone

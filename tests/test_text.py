@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from etiquette_lint import lint_path, lint_text
-from etiquette_lint.examples import wrap_draft
+from etiquette_lint.examples import EXAMPLE_TODAY, wrap_draft
 from etiquette_lint.rules import load_rules
 from etiquette_lint.text import (
     Hit,
@@ -198,7 +198,7 @@ def test_specific_detail_leaves_out_stock_names_and_signature():
     assert specific_details(text, PHRASES["stock-words"].words, ["Dana Whitfield", "Jordan Lee"]) == []
     text = "Dear Dana, thank you for the tour of the Rotterdam depot and the night-shift scanner exceptions."
     details = {h.text for h in specific_details(text, PHRASES["stock-words"].words, ["Dana Whitfield"])}
-    assert {"tour", "Rotterdam", "depot", "scanner", "exceptions"} <= details
+    assert {"Rotterdam", "depot", "scanner", "exceptions"} <= details
 
 
 def _shingles(text: str, names: list[str]):
@@ -350,3 +350,111 @@ def test_a_bad_pattern_in_a_user_folder_is_reported_at_load(tmp_path):
     (tmp_path / "phrases" / "pushy.yaml").write_text("name: pushy\npatterns:\n  - 'why (oh why'\n", encoding="utf-8")
     with pytest.raises(RuleError, match="pattern 0"):
         load_phrase_lists([rules_dir(), tmp_path], trusted=rules_dir())
+
+
+# --- 1.1: greetings, companies, detail filler, ultimatum and timeline precision -------------------
+
+
+from etiquette_lint.text import common_words, company_mentions, distinctive_words, greeting_names  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hi Wen,\n\nThank you for today.", [("Wen", True)]),
+        ("Dear Ms. Okafor:\nThank you.", [("Okafor", True)]),
+        ("Wen -\nthanks for the tour.", [("Wen", True)]),
+        ("Hello and thanks, Wen!\n", [("and", True), ("thanks", True), ("Wen", False)]),
+        ("Hi there,\n\nWen, thank you so much.", [("there", True), ("Wen", True)]),
+        ("Hi Wen and Oksana, thanks. Dana said hi.", [("Wen", True), ("and", True), ("Oksana", True)]),
+        ("Thank you for the time, Wen.", []),
+        ("Hi, hope you are well.", []),
+        ("> Hi Wen,\n> quoted\n\nHi Oksana,", [("Oksana", True)]),
+    ],
+)
+def test_greeting_names(text, expected):
+    assert [(g.text, g.addressed) for g in greeting_names(text)] == expected
+
+
+def _plan_two_people(text: str, *, aliases: str = "[]") -> str:
+    return f"""version: 1
+candidate: {{name: Jordan Lee}}
+interviews:
+  - id: onsite
+    company: Harbor Analytics
+    date: 2027-03-02
+    timing: {{asked: true}}
+    interviewers:
+      - {{id: wen, name: Wen Zhao, email: wen@harbor.example, hiring_manager: true}}
+      - {{id: oksana, name: Oksana Petrenko, email: oksana@harbor.example, aliases: {aliases}}}
+actions:
+  - {{kind: thank_you, channel: email, to: wen, date: 2027-03-02, text: "Hi Wen, thanks for the backlog review."}}
+  - {{kind: thank_you, channel: email, to: oksana, date: 2027-03-02, text: {json.dumps(text)}}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        ("Hi Wen, thank you for the on-call walkthrough.", True),
+        ("Dear Mr. Zhao, thank you for the on-call walkthrough.", True),
+        ("Hello and thanks, Wen! The on-call walkthrough was great.", True),
+        ("HI WEN, thank you for the on-call walkthrough.", True),
+        ("Hi Oksana, Wen told me you built the rotation.", False),
+        ("Hi Ksenia, thank you for the on-call walkthrough.", False),
+        ("Dear Ms. Petrenko, thank you for the on-call walkthrough.", False),
+        ("Hi Jordan here - thanks for the on-call walkthrough.", False),
+    ],
+)
+def test_wrong_name_on_the_greeting_only(text, fires):
+    report = lint_text(_plan_two_people(text, aliases="[Ksenia]"), select=["wrong-name"], today=EXAMPLE_TODAY)
+    assert bool(report.findings) is fires, [f.message for f in report.findings]
+
+
+def test_distinctive_words_skip_common_words_and_legal_suffixes():
+    common = common_words()
+    assert distinctive_words("Meridian Health Partners LLC", common) == ("Meridian",)
+    assert distinctive_words("Harbor Analytics", common) == ()
+    assert distinctive_words("Solvane Medical Devices, Inc.", common) == ("Solvane",)
+
+
+def test_company_mentions_whole_name_and_capitalised_word():
+    text = "Joining Meridian's team, the meridian line, and Meridian Health Partners.\n> Meridian quoted"
+    found = [h.text for h in company_mentions(text, "Meridian Health Partners", ("Meridian",))]
+    assert found == ["Meridian", "Meridian Health Partners"]
+    assert [h.text for h in company_mentions("the summit of the hill; Summit's offer", "Summit", ())] == ["Summit"]
+
+
+def test_detail_leaves_out_filler_fragments_and_signature_block():
+    stock = PHRASES["stock-words"].words
+    text = (
+        "Dear Greg,\n\nI especially enjoyed the opening and even the real abilities you need; I would be "
+        "an asset. I look forward to hea\n\nMaria Gomez\nAnalyst | 555-0101\n"
+    )
+    assert [h.text for h in specific_details(text, stock, ["Greg"], common_words())] == []
+
+
+def test_polite_close_by_silence_is_not_an_ultimatum():
+    assert hits("ultimatum", "Unless I hear differently by Friday, I'll take it that you've gone another way.") == []
+    assert hits("ultimatum", "If I don't hear back by Friday, I will assume you have moved on.") == []
+    assert hits("ultimatum", "If I don't hear back by Friday, I will take the other offer.")
+
+
+def test_own_timeline_needs_the_date_near_the_decision():
+    assert hits("own-timeline", "A couple of other offers have come my way, so I wanted you to know.") == []
+    long = (
+        "I have another offer, and I have really enjoyed every conversation with the team over the "
+        "past weeks and the tour on Friday."
+    )
+    assert hits("own-timeline", long) == []
+    assert hits("own-timeline", "I have another offer that expires on March 31.")
+
+
+def test_solution_pitch_names_the_challenge_of_the_sentence_before():
+    plan = wrap_draft(
+        "Hi Dana, the six-week carrier onboarding stuck with me. Here is how I would fix it: one intake form.",
+        challenges=["carrier onboarding takes six weeks"],
+    )
+    report = lint_text(plan, select=["solving-their-problem"], today=EXAMPLE_TODAY)
+    assert len(report.findings) == 1
+    assert "carrier onboarding takes six weeks" in report.findings[0].message

@@ -132,3 +132,34 @@ def test_fail_on_and_bad_input(capsys, tmp_path):
     assert code == 2
     assert "Traceback" not in out + err
     assert "/interviews" in out + err
+
+
+LONG = """\
+version: 1
+candidate: {name: Maximiliana Theodora Featherstonehaugh-Cholmondeley, decision_date: 2027-03-20}
+interviews:
+  - id: onsite
+    company: The Extraordinarily Long-Named International Consolidated Widget and Sprocket Manufacturing Company of North America
+    role: Principal Staff Senior Distinguished Engineer for Platform Reliability, Observability and Developer Experience
+    date: 2027-03-02T14:00
+    timing: {asked: true, decision_by: 2027-03-16}
+    interviewers:
+      - {id: dana, name: Dana Alexandra Whitfield-Montgomery-Fairweather, title: Senior Vice President of Engineering Operations and Strategic Infrastructure Planning, email: dana.alexandra.whitfield-montgomery-fairweather@extraordinarily-long-named-company.example, hiring_manager: true, topics: [pipeline latency]}
+actions:
+  - kind: thank_you
+    channel: email
+    to: dana
+    cc: [recruiting-coordination-team-distribution-list@extraordinarily-long-named-company.example]
+    date: 2027-03-02
+    subject: "Thank you for the conversation about platform reliability, observability, developer experience and pipeline latency"
+    text: "Dana, thank you for the deep-dive on pipeline latency and the backfill story; supercalifragilisticexpialidociousnessofthewholething."
+"""
+
+
+def test_long_names_and_addresses_stay_within_80_columns(capsys, tmp_path):
+    plan = tmp_path / "long.plan.yaml"
+    plan.write_text(LONG, encoding="utf-8")
+    code, out, err = run(capsys, "timeline", str(plan), "--today", "2027-03-05")
+    assert code == 0, err
+    assert [line for line in out.splitlines() if len(line) > 80] == []
+    assert "Extraordinarily" in out and "Whitfield-Montgomery" in out

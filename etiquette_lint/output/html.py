@@ -66,7 +66,8 @@ ol.timeline { list-style:none; margin:0 0 0 8.5rem; padding:0 0 .5rem; border-le
 .event-today .dot { background:var(--today); border-color:var(--today); }
 .event-today .card { background:none; border:none; border-top:2px solid var(--today); border-radius:0;
   color:var(--today); font-weight:700; padding:.1rem 0 0; }
-.event-today .when { color:var(--today); font-weight:700; }
+.event-today .when { color:var(--today); font-weight:700; top:.1rem; }
+.event-today .dot { top:.25rem; }
 ul.findings { list-style:none; margin:.4rem 0 0; padding:0; }
 .finding { border-left:4px solid; padding:.15rem .5rem; margin:.3rem 0; background:var(--paper); font-size:.92rem; }
 .sev { font-weight:700; white-space:nowrap; }

@@ -85,9 +85,10 @@ def _event_lines(event: Event, plan: str, last: bool, color: bool) -> list[str]:
 
 
 def _company_lines(company: CompanyTimeline, color: bool) -> list[str]:
-    name = f" {company.company} "
-    head = "╭─" + (f"{_BOLD}{name}{_RESET}" if color else name) + "─" * max(WIDTH - 3 - len(name), 2)
-    out = [head]
+    first, *more = textwrap.wrap(company.company, width=WIDTH - 8) or [""]
+    name = f" {first} "
+    head = "╭─" + (f"{_BOLD}{name}{_RESET}" if color else name) + "─" * max(WIDTH - 2 - len(name), 2)
+    out = [head] + [f"│  {_BOLD}{line}{_RESET}" if color else f"│  {line}" for line in more]
     about = " · ".join(company.roles)
     for line in textwrap.wrap(f"{about} ({company.plan})" if about else company.plan, width=WIDTH - 3):
         out.append(f"│  {_DIM}{line}{_RESET}" if color else f"│  {line}")

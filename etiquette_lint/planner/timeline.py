@@ -131,7 +131,17 @@ def _action_event(plan: Plan, action: Action) -> Event:
 
 
 def _reply_event(plan: Plan, reply: Reply) -> Event:
-    who = plan.people[reply.person].name if reply.person in plan.people else f"someone at {reply.company}"
+    if reply.person in plan.people:
+        who = plan.people[reply.person].name
+    else:  # `from:` named the interview: someone else at the company, HR as a rule
+        who = f"someone at {reply.company}"
+        try:
+            source = plan.document.data["replies"][reply.index]["from"]
+            contact = plan.interview(source).hr_contact or {}
+        except (KeyError, IndexError, TypeError, StopIteration):
+            contact = {}
+        if contact.get("name"):
+            who = f"{contact['name']} (HR)"
     return Event(
         "reply",
         reply.when.day,
@@ -204,7 +214,7 @@ def company_timelines(plan: Plan, findings: Iterable[Finding], next_steps: Itera
     for company in companies:
         if plan.decision_date is not None:
             events[company].append(
-                Event("decision_date", plan.decision_date, "", "your decision date", pointer="/candidate/decision_date")
+                Event("decision_date", plan.decision_date, "", "you plan to decide", pointer="/candidate/decision_date")
             )
         events[company].append(Event("today", plan.today, "", "today"))
         for step in steps.get(company, ()):

@@ -1,0 +1,200 @@
+"""Whole results kept by content, as ruff's cache keeps them: an unchanged `check` costs a read.
+
+A `check` is a pure function of what it reads: the plan files, their drafts, the configuration
+(and the absence of a nearer one), the rule files and phrase lists, the options, the date and the
+code. The key of a kept result is a digest over the options, the date, the machine's time zone, the
+working folder, the plan files found and their bytes, every file of the --rules folders, the --config file, and the
+code (every file of the package, its rules and schemas, and the interpreter). The result records
+what else it read, each with the digest of its bytes or "absent": the drafts, and in every folder
+from a plan up to the root both configuration names (`.etiquette-lint.yaml`, `pyproject.toml`).
+A kept result is used only when every one of those is still as recorded; it holds the exact
+output and exit status, so a kept result prints byte for byte what the run printed.
+
+Only runs without input errors are kept. Results live in the private cache folder
+(core/private_cache.py: 0700, verified by a keyed digest before use), at most `MAX_ENTRIES` files
+of at most `MAX_ENTRY_BYTES` each. `ETIQUETTE_LINT_NO_CACHE=1` turns this off.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import sys
+from pathlib import Path
+
+from . import private_cache
+from .digest import hexdigest
+
+FORMAT = 1
+PREFIX = "result-"
+MAX_ENTRIES = 256
+MAX_ENTRY_BYTES = 8 * 2**20
+CONFIG_NAMES = (".etiquette-lint.yaml", "pyproject.toml")
+_MAX_INPUT_BYTES = 4 * 2**20  # a dependency larger than this is not digested: the result is not kept
+
+_code: str | None = None
+
+
+def code_digest() -> str:
+    """A digest of the program: every file of the package (code, generated validator), the
+    built-in rules, phrase lists and schemas, and the interpreter's version."""
+    global _code
+    if _code is None:
+        from ..resources import rules_dir, schema_path
+
+        package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        parts: list = [sys.version, sys.implementation.name, FORMAT]
+        for folder, suffix in ((package, ".py"), (str(rules_dir()), ".yaml"), (str(schema_path("x").parent), ".json")):
+            for path in sorted(_walk(folder, suffix)):
+                parts.append(path[len(folder) :])
+                parts.append(_file_digest(path))
+        _code = hexdigest(json.dumps(parts).encode())
+    return _code
+
+
+def _walk(folder: str, suffix: str):
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if d != "__pycache__" and not d.startswith(".")]
+        for name in files:
+            if name.endswith(suffix):
+                yield os.path.join(root, name)
+
+
+def _file_digest(path: str) -> str | None:
+    """The digest of a regular file's bytes; None when it is absent (or not a file)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > _MAX_INPUT_BYTES:
+            return "unusable"  # a folder, a FIFO, a device, too large: never a match for a kept file
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+            if sum(map(len, chunks)) > _MAX_INPUT_BYTES:
+                return "unusable"
+        return hexdigest(b"".join(chunks))
+    except OSError:
+        return "unusable"
+    finally:
+        os.close(fd)
+
+
+def _rules_files(folders: tuple[str, ...]) -> list:
+    out = []
+    for folder in folders:
+        base = Path(folder)
+        files = sorted(base.rglob("*")) if base.is_dir() else []
+        out.append([folder, [[str(f.relative_to(base)), _file_digest(str(f))] for f in files if f.is_file()]])
+    return out
+
+
+def run_key(options: dict, files: list[str]) -> str | None:
+    """The key of a `check` of `files` (already found) with `options` (plain values); None when
+    the run cannot be kept (standard input, a plan that cannot be read)."""
+    if "-" in files:
+        return None
+    plans = []
+    for file in files:
+        digest = _file_digest(file)
+        if digest in (None, "unusable"):
+            return None
+        plans.append([file, digest])
+    key = {
+        "code": code_digest(),
+        "zone": _zone(),
+        "cwd": os.getcwd(),
+        "options": options,
+        "plans": plans,
+        "rules": _rules_files(tuple(options.get("rules_dirs") or ())),
+        "config": _file_digest(options["config"]) if options.get("config") else None,
+    }
+    return hexdigest(json.dumps(key, sort_keys=True).encode())
+
+
+def _zone() -> list:
+    """The machine's time zone: times without an offset are read in it (plan.py)."""
+    import time
+
+    return [
+        os.environ.get("TZ"),
+        list(time.tzname),
+        time.timezone,
+        time.altzone,
+        os.path.realpath("/etc/localtime"),
+        _file_digest("/etc/localtime"),
+    ]
+
+
+def config_candidates(plan: str) -> list[str]:
+    """Every configuration file that could apply to `plan`: both names, in every folder above it."""
+    try:
+        folder = Path(plan).parent.resolve()
+    except (OSError, RuntimeError):
+        return []
+    return [str(parent / name) for parent in (folder, *folder.parents) for name in CONFIG_NAMES]
+
+
+def dependencies(files: list[str], sources: dict[str, str]) -> list | None:
+    """What a run of `files` read besides the key's inputs: the drafts (`sources`: path -> the text
+    the run linted) and the configuration candidates. None when a file changed while it ran."""
+    deps: dict[str, str | None] = {}
+    plan_set = set(files)
+    for path, text in sources.items():
+        if path in plan_set:
+            if not _same_text(path, text):
+                return None  # the plan changed while it was linted
+            continue
+        digest = _file_digest(path)
+        if digest in (None, "unusable") or not _same_text(path, text):
+            return None
+        deps[path] = digest
+    for file in files:
+        for candidate in config_candidates(file):
+            if candidate not in deps:
+                deps[candidate] = _file_digest(candidate)
+    return sorted(deps.items())
+
+
+def _same_text(path: str, text: str) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(_MAX_INPUT_BYTES + 1)
+        return data.decode("utf-8").removeprefix("\ufeff") == text
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def lookup(key: str) -> dict | None:
+    """The kept result for `key` when every file it read is as it was; else None."""
+    folder = private_cache.open_folder()
+    payload = folder.read(PREFIX + key, MAX_ENTRY_BYTES) if folder else None
+    if payload is None:
+        return None
+    try:
+        entry = json.loads(payload)
+        deps = entry["deps"]
+        for path, digest in deps:
+            if _file_digest(path) != digest:
+                return None
+        if not isinstance(entry["stdout"], str) or not isinstance(entry["stderr"], str):
+            return None
+        if not isinstance(entry["status"], int):
+            return None
+    except (ValueError, KeyError, TypeError):
+        return None
+    return entry
+
+
+def store(key: str, deps: list, stdout: str, stderr: str, status: int) -> None:
+    folder = private_cache.open_folder()
+    if folder is None:
+        return
+    payload = json.dumps({"deps": deps, "stdout": stdout, "stderr": stderr, "status": status}).encode()
+    if len(payload) > MAX_ENTRY_BYTES:
+        return
+    if folder.write(PREFIX + key, payload):
+        folder.prune(PREFIX, MAX_ENTRIES)

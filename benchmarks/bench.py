@@ -343,6 +343,27 @@ def batch(plans: int, runs: int) -> None:
             print(f"  --jobs {jobs}: {results[jobs]:.1f} s, peak RSS of the largest process {max(peaks):.0f} MiB")
         if "2" in results:
             print(f"  speed-up with 2 processes: {results['1'] / results['2']:.2f}x ({os.cpu_count()} cores)")
+            print(f"  control, a pure-Python loop in 2 processes at the same moment: {_control():.2f}x")
+            print(f"  (load average {os.getloadavg()[0]:.1f}: other work on the machine takes cores from both)")
+
+
+def _spin(_: int) -> int:
+    total = 0
+    for i in range(3_000_000):
+        total += i
+    return total
+
+
+def _control() -> float:
+    """How much two processes gain over one right now, on work that scales perfectly."""
+    from etiquette_lint.core.batch import in_order
+
+    times = {}
+    for jobs in (1, 2):
+        start = time.perf_counter()
+        list(in_order(_spin, list(range(8)), jobs))
+        times[jobs] = time.perf_counter() - start
+    return times[1] / times[2]
 
 
 def _run_peak(command: list[str], env: dict, cwd: Path) -> float:

@@ -2,6 +2,7 @@
 
     python benchmarks/large_plans.py                 # a few sizes, printed as a table
     python benchmarks/large_plans.py --write DIR N C # only write a plan of N actions over C companies
+    python benchmarks/large_plans.py --before /tmp/old --repeat 3   # paired runs against another tree
 
 Each plan has C companies, each with one interview and 5 interviewers, and N actions spread over
 the companies, one every day (a dense but valid plan), every other one with a draft (drafts
@@ -13,7 +14,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
+import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -72,39 +74,60 @@ def write_plan(folder: Path, actions: int, companies: int, dense: bool = False) 
     return plan
 
 
-def measure(plan: Path) -> tuple[float, int, int, int]:
+def measure(plan: Path, code: str | None = None) -> tuple[float, int, int, int]:
+    """Wall seconds, peak RSS (KiB, of this process alone: os.wait4), exit status, findings.
+    `code`: a source tree to run instead of the installed package (for before/after pairs)."""
+    env = dict(os.environ)
+    if code:
+        env["PYTHONPATH"] = code
     started = time.perf_counter()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    result = subprocess.run(
+    process = subprocess.Popen(
         [sys.executable, "-m", "etiquette_lint", "check", str(plan), "--today", "2026-12-31", "--format", "json"],
-        capture_output=True,
-        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        cwd=tempfile.gettempdir(),
     )
+    out = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     try:
-        findings = len(json.loads(result.stdout)["findings"])
+        findings = len(json.loads(out)["findings"])
     except (ValueError, KeyError):
         findings = -1
-    return elapsed, max(peak, before), result.returncode, findings
+    return elapsed, usage.ru_maxrss, os.waitstatus_to_exitcode(status), findings
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--write", nargs=3, metavar=("DIR", "ACTIONS", "COMPANIES"))
     parser.add_argument("--sizes", default="100x10,300x30,1000x10,1000x100,100x1d,1000x10d")
+    parser.add_argument("--before", metavar="DIR", help="also run this source tree, alternating, and print ratios")
+    parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
     if args.write:
         print(write_plan(Path(args.write[0]), int(args.write[1]), int(args.write[2])))
         return
-    print(f"{'actions':>8} {'companies':>9} {'seconds':>8} {'max RSS MB':>10} {'exit':>4} {'findings':>8}")
+    print(f"{'size':>9} {'code':>6} {'seconds':>8} {'max RSS MB':>10} {'exit':>4} {'findings':>8}")
     for size in args.sizes.split(","):
         dense = size.endswith("d")
         actions, companies = map(int, size.rstrip("d").split("x"))
         with tempfile.TemporaryDirectory() as tmp:
             plan = write_plan(Path(tmp), actions, companies, dense)
-            elapsed, peak, code, findings = measure(plan)
-        print(f"{actions:>8} {companies:>8}{'d' if dense else ' '} {elapsed:>8.2f} {peak / 1024:>10.0f} {code:>4} {findings:>8}")
+            runs: dict[str, list] = {"after": [], "before": []}
+            for _ in range(args.repeat):  # paired and alternating: the machine is shared and noisy
+                runs["after"].append(measure(plan))
+                if args.before:
+                    runs["before"].append(measure(plan, args.before))
+        for name, results in runs.items():
+            if not results:
+                continue
+            seconds = statistics.median(r[0] for r in results)
+            rss = max(r[1] for r in results) / 1024
+            print(f"{size:>9} {name:>6} {seconds:>8.2f} {rss:>10.0f} {results[0][2]:>4} {results[0][3]:>8}")
+        if args.before:
+            ratio = statistics.median(r[0] for r in runs["before"]) / statistics.median(r[0] for r in runs["after"])
+            print(f"{size:>9} {'ratio':>6} {ratio:>8.1f}x faster after")
 
 
 if __name__ == "__main__":

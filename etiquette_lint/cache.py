@@ -19,7 +19,7 @@ from typing import NamedTuple, TypeVar
 
 T = TypeVar("T")
 
-DEFAULT_MAX_BYTES = 8 * 2**20
+DEFAULT_MAX_BYTES = 4 * 2**20
 
 
 class CacheInfo(NamedTuple):

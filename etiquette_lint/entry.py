@@ -11,6 +11,7 @@ produces an error message of its own.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
@@ -160,6 +161,8 @@ def fast_check(params: dict) -> int | None:
     kept = results.lookup(key) if key else None
     if kept is not None:
         return _write(kept["stdout"], kept["stderr"], kept["status"])
+    if params["fmt"] == "text" and not params["statistics"] and len(files) > 1 and "-" not in files:
+        return _stream_check(params, today, color, key, files)
     try:
         stdout, stderr, status, report = run_check(params, today, color)
     except Exception:  # an error: cli.main words it
@@ -203,6 +206,133 @@ def run_check(params: dict, today, color: bool):
             stderr = "".join(f"{error}\n" for error in report.errors)
         return stdout, stderr, 2, report
     return stdout, stderr, 1 if report.fails(params["fail_on"]) else 0, report
+
+
+def _options(params: dict, today):
+    from .lint import Options
+
+    return Options.of(
+        today=today,
+        config=params["config"],
+        select=split_ids(params["select"]),
+        extend_select=split_ids(params["extend_select"]),
+        ignore=split_ids(params["ignore"]),
+        rules_dirs=params["rules_dirs"],
+    )
+
+
+def _stream_check(params: dict, today, color: bool, key: str | None, files: list[str]) -> int | None:
+    """A text report of many plans, printed as the plans finish (in the order of the report:
+    findings sorted by path, line, column, rule), holding only what is not printed yet: memory
+    stays flat however many plans there are. Prints exactly what the whole report would."""
+    import heapq
+
+    from .core import results
+    from .formats import summary_line, to_text
+    from .report import Report
+
+    try:
+        found, _, each = __import__("etiquette_lint.lint", fromlist=["lint_each"]).lint_each(
+            list(params["paths"]) or ["."], _options(params, today), jobs=params["jobs"]
+        )
+    except Exception:  # an error before any plan (a rule id, a rules folder): cli.main words it
+        return None
+    # No plan's findings lie outside its folder (drafts must be inside it), so once plan i is
+    # done, a finding whose path sorts before every later plan's folder can be printed.
+    floors = [""] * (len(found) + 1)
+    floors[len(found)] = "\U0010ffff"
+    for i in range(len(found) - 1, -1, -1):
+        folder = os.path.dirname(found[i])
+        floors[i] = min(floors[i + 1], folder + "/" if folder else "")
+    pending: list = []  # heap of (sort key, number, finding)
+    texts: dict[str, list] = {}  # path -> [text, findings pending there]
+    counts = {"error": 0, "warning": 0, "info": 0}
+    errors: list = []
+    partial: list[str] = []
+    kept: list[str] | None = [] if key else None
+    kept_size = 0
+    deps: list = []
+    number = 0
+    problem = False
+
+    def out(text: str) -> None:
+        nonlocal kept, kept_size, problem
+        if problem or not text:
+            return
+        if _write(text, "", 0) != 0:
+            problem = True
+            return
+        if kept is not None:
+            kept_size += len(text)
+            kept = kept if kept_size <= results.MAX_ENTRY_BYTES else None
+            if kept is not None:
+                kept.append(text)
+
+    def flush(floor: str) -> None:
+        chunk = []
+        while pending and pending[0][2].path < floor:
+            chunk.append(heapq.heappop(pending)[2])
+        if not chunk:
+            return
+        sources = {f.path: texts[f.path][0] for f in chunk}
+        part = Report(tuple(chunk), files=0, sources=sources)
+        text = to_text(part, color=color)
+        out(text[: -(len(summary_line(part)) + 1)])
+        for finding in chunk:
+            entry = texts[finding.path]
+            entry[1] -= 1
+            if entry[1] == 0:
+                del texts[finding.path]
+
+    try:
+        for index, result in enumerate(each):
+            for finding in result.findings:
+                number += 1
+                heapq.heappush(pending, (finding.sort_key(), number, finding))
+                counts[finding.severity] += 1
+                entry = texts.setdefault(finding.path, [result.sources.get(finding.path), 0])
+                entry[1] += 1
+            errors.extend(result.errors)
+            if result.partial:
+                partial.append(result.partial)
+            if kept is not None:
+                plan_deps = results.dependencies([found[index]], result.sources)
+                if plan_deps is None:
+                    kept = None
+                else:
+                    deps.extend(plan_deps)
+            flush(floors[index + 1])
+    except Exception:
+        if number == 0 and not problem:
+            return None  # nothing printed yet: cli.main words the error
+        raise
+    flush(floors[len(found)])
+    if problem:
+        return 2
+    representatives = {sev: _Severity(sev) for sev in counts}
+    whole = Report(
+        tuple(representatives[sev] for sev, n in counts.items() for _ in range(n)),
+        tuple(errors),
+        len(found),
+        partial=tuple(partial),
+    )
+    out("\n".join([*(str(error) for error in errors), summary_line(whole)]) + "\n")
+    if problem:
+        return 2
+    status = 2 if errors else (1 if whole.fails(params["fail_on"]) else 0)
+    if kept is not None and not errors:
+        with contextlib.suppress(Exception):  # keeping the result is a favour: never a failure
+            results.store(key, sorted(set(map(tuple, deps))), "".join(kept), "", status)
+    return status
+
+
+class _Severity:
+    """Stands for a printed finding in the final count (only its severity is needed)."""
+
+    __slots__ = ("severity",)
+
+    def __init__(self, severity: str) -> None:
+        self.severity = severity
 
 
 def _write(stdout: str, stderr: str, status: int) -> int:

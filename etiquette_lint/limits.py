@@ -71,6 +71,8 @@ def check_plan_limits(document: Document) -> None:
             raise refuse("/actions", f"actions to {company}", count, MAX_ACTIONS_PER_COMPANY)
 
 
+MAX_RULE_FACTS = 3  # facts a rule from a --rules folder may bind together (built-in rules bind at most 2)
+MAX_RULE_COMBINATIONS = 10_000_000  # facts combinations such a rule may have to try on one plan
 MAX_PATTERNS = 2_000  # patterns in one phrase list from a --rules folder
 MAX_PATTERN_CHARS = 10_000  # one such pattern, after (?&name) calls are expanded (built-in ones reach 2,300)
 

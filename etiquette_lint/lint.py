@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import string
 import traceback
@@ -17,11 +18,12 @@ from .config import Settings, find_config, read_config, resolve
 from .core import memo
 from .core.batch import in_order
 from .core.discovery import PLAN_SUFFIXES, discover
-from .errors import EngineError, EtiquetteLintError, InputError
+from .errors import EngineError, EtiquetteLintError, InputError, RuleError
 from .facts import build_facts
-from .limits import MAX_FINDINGS_PER_RULE, MAX_PHRASE_FACTS
+from .limits import MAX_FINDINGS_PER_RULE, MAX_PHRASE_FACTS, MAX_RULE_COMBINATIONS
 from .plan import Plan, load_plan
 from .report import Finding, Related, Report
+from .resources import rules_dir
 from .rules import Rule, RuleSet, load_rules
 from .source import MAX_FILE_BYTES, FileProblem, read_regular
 from .suppressions import UNUSED_SUPPRESSION
@@ -208,6 +210,7 @@ def lint_plan(plan: Plan, settings: Settings, ruleset: RuleSet) -> list[Finding]
         min_similarity=min_similarity,
         pair_filter=PairFilter(_pair_rules(ruleset, settings.key())),
     )
+    _check_custom_rule_cost(ruleset, settings, facts, plan)
     conditions = _conditions(ruleset, settings.key())
     matches = engine.evaluate(conditions, facts)
     seen = set()
@@ -226,6 +229,29 @@ def lint_plan(plan: Plan, settings: Settings, ruleset: RuleSet) -> list[Finding]
         plan, findings, ran=settings.rules, known=ruleset.rules, severity=settings.unused_suppression
     )
     return cap_findings(kept, plan.path)
+
+
+def _check_custom_rule_cost(ruleset: RuleSet, settings: Settings, facts: list[dict], plan: Plan) -> None:
+    """Refuse to run a rule from a --rules folder whose facts could combine in more ways than
+    MAX_RULE_COMBINATIONS on this plan (three unrelated `action` facts on 1,000 actions are 10**9
+    combinations): a RuleError naming the rule file, instead of an engine that never finishes."""
+    builtin = rules_dir()
+    counts: dict[str, int] = {}
+    for fact in facts:
+        counts[fact["type"]] = counts.get(fact["type"], 0) + 1
+    for rule_id in settings.rules:
+        rule = ruleset.rules[rule_id]
+        if Path(rule.path).parent == builtin:
+            continue
+        kinds = [p["fact"] for p in rule.match if "fact" in p]
+        combinations = math.prod(counts.get(kind, 0) for kind in kinds)
+        if combinations > MAX_RULE_COMBINATIONS:
+            sizes = " x ".join(f"{counts.get(kind, 0)} {kind}" for kind in kinds)
+            raise RuleError(
+                f"rule {rule_id!r} could have to try {combinations:,} combinations of facts on {plan.path} "
+                f"({sizes}); expected at most {MAX_RULE_COMBINATIONS:,} (bind fewer facts, see docs/security.md)",
+                path=rule.path,
+            )
 
 
 def cap_findings(findings: list[Finding], plan_path: str, limit: int = MAX_FINDINGS_PER_RULE) -> list[Finding]:
@@ -355,6 +381,29 @@ def plan_inputs(plan_file: str, text: str | None = None, base_dir: Path | None =
     return inputs
 
 
+def lint_each(
+    paths: list[str],
+    options: Options,
+    *,
+    stdin_text: str | None = None,
+    keep_plans: bool = False,
+    jobs: int | None = None,
+):
+    """(files, rule set, results): the plan files found and an iterator over each one's result
+    (findings, sources, errors, ...), in order, as they finish (lint_files gathers them; a
+    streaming report prints them as they come)."""
+    ruleset = load_rules(options.rules_dirs)
+    # Rule ids named on the command line are checked once, before any plan (exit 2 at once).
+    resolve(
+        ruleset, {}, select=list(options.select), extend_select=list(options.extend_select), ignore=list(options.ignore)
+    )
+    files = discover(paths)
+    if keep_plans or "-" in files:
+        jobs = 1  # Plan objects stay in this process; standard input was read here
+    one = _PlanLinter(options, ruleset, stdin_text, keep_plan=keep_plans)
+    return files, ruleset, in_order(one, files, jobs)
+
+
 def lint_files(
     paths: list[str],
     options: Options,
@@ -366,22 +415,14 @@ def lint_files(
     """Lint every plan named or found; input errors are collected in the report, not raised.
     `plans`, when given, receives every plan loaded (for views such as the timeline).
     `jobs`: processes to spread plans over (None: one per core; see batch.py)."""
-    ruleset = load_rules(options.rules_dirs)
-    # Rule ids named on the command line are checked once, before any plan (exit 2 at once).
-    resolve(
-        ruleset, {}, select=list(options.select), extend_select=list(options.extend_select), ignore=list(options.ignore)
-    )
+    files, ruleset, each = lint_each(paths, options, stdin_text=stdin_text, keep_plans=plans is not None, jobs=jobs)
     findings: list[Finding] = []
     errors: list[EtiquetteLintError] = []
-    files = discover(paths)
     ran: dict[str, Rule] = {}
     sources: dict[str, str] = {}
     inputs: list[str] = [options.config] if options.config else []
     partial: list[str] = []  # plans linted without the actions that had input errors
-    if plans is not None or "-" in files:
-        jobs = 1  # Plan objects stay in this process; standard input was read here
-    one = _PlanLinter(options, ruleset, stdin_text, keep_plan=plans is not None)
-    for result in in_order(one, files, jobs):
+    for result in each:
         inputs.extend(result.inputs)
         for rule_id in result.ran:
             ran[rule_id] = UNUSED_SUPPRESSION if rule_id == UNUSED_SUPPRESSION.id else ruleset.rules[rule_id]

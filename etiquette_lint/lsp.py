@@ -43,7 +43,7 @@ _PLAN_DIRECTIVE = re.compile(r"#\s*etiquette-lint:\s*ignore\[([^\]]*)\]")
 _DRAFT_DIRECTIVE = re.compile(r"<!--\s*etiquette-lint:\s*ignore\[([^\]]*)\]")
 MAX_PLAN_SEARCH_DEPTH = 4  # folders above a draft searched for the plans that use it
 MAX_PLAN_BYTES = 2 * 1024 * 1024  # a larger file found there is not read to see whether it names a draft
-DEBOUNCE_SECONDS = 0.015  # edits arriving within this time (or during a lint) are linted once, as they end
+DEBOUNCE_SECONDS = 0.0  # edits that arrive while a lint runs (or within this time) are linted once, together
 
 
 class _Protocol(LanguageServerProtocol):

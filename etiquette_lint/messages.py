@@ -220,7 +220,7 @@ def _body(parsed, text: str, header_end: int, body_line: int) -> tuple[str, tupl
     the body is the file's own text from the first body line), and whether it is base64 (whose
     text has no finer place in the file than the first line of the encoded part)."""
     leaves = [p for p in parsed.walk() if not p.is_multipart()]
-    readable = [p for p in leaves if p.get_content_maintype() == "text" and not _attachment(p)]
+    readable = [p for p in leaves if p.get_content_maintype() == "text" and (p is parsed or not _attachment(p))]
     part = next((p for p in readable if p.get_content_subtype() == "plain"), None)
     part = part or next((p for p in readable if p.get_content_subtype() == "html"), None)
     if part is None:
@@ -253,7 +253,9 @@ def _body(parsed, text: str, header_end: int, body_line: int) -> tuple[str, tupl
 
 
 def _attachment(part) -> bool:
-    return (part.get("Content-Disposition") or "").strip().lower().startswith("attachment")
+    """An attached file (a CV, notes): by disposition, or a named file inside a multipart."""
+    disposition = (part.get("Content-Disposition") or "").strip().lower()
+    return disposition.startswith("attachment") or bool(part.get_filename())
 
 
 def _recode(data: bytes, charset: str) -> str:

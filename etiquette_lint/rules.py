@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .compiler import check_rule, template_fields
 from .errors import RuleError
-from .limits import MAX_RULE_FILE_BYTES
+from .limits import MAX_RULE_FACTS, MAX_RULE_FILE_BYTES
 from .resources import rules_dir, schema_path
 from .source import FileProblem, load_document, read_regular
 from .text import PhraseList, load_phrase_lists
@@ -102,6 +102,17 @@ def load_rule_file(file: Path, *, validate: bool = True) -> Rule:
             pointer="/id",
         )
     match = tuple(data["match"])
+    bound = [p for p in match if "fact" in p]
+    if validate and len(bound) > MAX_RULE_FACTS:
+        span = document.span("/match")
+        raise RuleError(
+            f"the rule binds {len(bound)} facts together; expected at most {MAX_RULE_FACTS} "
+            "(each more multiplies what the engine must try; see docs/security.md)",
+            path=str(file),
+            line=span.line,
+            column=span.column,
+            pointer="/match",
+        )
     aliases = [p.get("as") or p["fact"] for p in match if "fact" in p]
     rule = Rule(
         id=data["id"],

@@ -32,6 +32,7 @@ from pathlib import Path
 import Stemmer  # PyStemmer: the Snowball stemmers in C (100x the pure-Python package)
 import yaml
 
+from .cache import by_content
 from .errors import RuleError
 from .limits import MAX_PATTERNS, MAX_RULE_FILE_BYTES, risky_pattern
 from .regex_cache import compile_pattern
@@ -291,7 +292,7 @@ def stem(word: str) -> str:
     return _stemmer().stemWord(word)
 
 
-@lru_cache(maxsize=8192)
+@by_content(maxsize=8192, max_chars=1 << 20)  # bounded in bytes (cache.py)
 def words(text: str) -> tuple[tuple[str, int, int], ...]:
     """(word, start, end) for every word of the text (cached: the same sentences are read by
     several rules' analyses)."""
@@ -306,7 +307,7 @@ _NOT_AN_END = re.compile(
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|\n[ \t]*\n\s*|\n(?=[ \t]*(?:[-*•+]|\d+[.)]|#)\s)")
 
 
-@lru_cache(maxsize=2048)
+@by_content(maxsize=2048, max_chars=1 << 20)
 def sentences(text: str) -> tuple[tuple[int, int], ...]:
     """(start, end) of each sentence (or list item, heading, or paragraph) of the text."""
     spans = []
@@ -531,7 +532,7 @@ class _Token:
     surface: str = ""
 
 
-@lru_cache(maxsize=8192)
+@by_content(maxsize=8192, max_chars=1 << 20)
 def _tokens(text: str, lexicon: TopicLexicon) -> tuple[_Token, ...]:
     """The text's words as stems (abbreviations expanded in place: "Q3" also yields "third", "quarter")."""
     out = []

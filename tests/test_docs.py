@@ -247,3 +247,19 @@ def test_the_neovim_0_7_snippet_shows_findings(tmp_path):
     assert diagnostics, "no diagnostics from the language server"
     assert all(line.endswith(" etiquette-lint") for line in diagnostics)
     assert any(" email-and-call " in line for line in diagnostics)
+
+
+def test_the_readme_says_what_the_first_command_prints(monkeypatch, capsys):
+    """The README tells a new user what `etiquette-lint check examples --today 2026-11-26` prints;
+    when the examples or the rules change, update that sentence (README.md, "Command 1")."""
+    from etiquette_lint.cli import main
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    promised = re.search(r"ending in `(Found [^`]*)`", readme.replace("\n", " ")).group(1)
+    lines = int(re.search(r"about\s+(\d+)\s+lines", readme).group(1))
+    monkeypatch.chdir(ROOT)
+    code = main(["check", "examples", "--today", "2026-11-26", "--no-color"])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 1
+    assert out[-1] == promised, f"README.md promises {promised!r}; the command now prints {out[-1]!r}"
+    assert abs(len(out) - lines) <= lines * 0.2, (len(out), lines)

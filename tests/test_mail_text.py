@@ -149,6 +149,10 @@ def test_an_html_only_multipart_is_checked_and_its_attachment_is_not(capsys, mon
     assert [(f["rule"], f["line"]) for f in found] == [("pushy-language", 12)]  # the part's first line
     _, found = presend(capsys, monkeypatch, stdin=path.read_bytes())
     assert [(f["rule"], f["line"], f["column"]) for f in found] == [("pushy-language", 4, 1)]
+    # A file attached "inline" with a name (as some clients do) is still an attachment.
+    inline = path.read_bytes().replace(b"Content-Disposition: attachment;", b"Content-Disposition: inline;")
+    _, found = presend(capsys, monkeypatch, stdin=inline)
+    assert [f["rule"] for f in found] == ["pushy-language"]
 
 
 @pytest.mark.parametrize("shape", ["<a ", '<a b="', "<!--", "&#", "<p>a</p>"])

@@ -4,7 +4,9 @@ is refused when the rule loads, with the rule file named (etiquette_lint/compile
 
 from __future__ import annotations
 
+import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -100,4 +102,35 @@ def test_an_ordinary_custom_phrase_list_loads(capsys, tmp_path):
         encoding="utf-8",
     )
     code = main(["check", str(EXAMPLES / "messy"), "--today", "2026-11-26", "--rules", str(tmp_path / "rules")])
+    assert code == 1, capsys.readouterr().err
+
+
+def cross_product_rule(folder: Path, facts: int) -> Path:
+    match = [{"fact": "action", "as": "a", "where": {"kind": "follow_up", "medium": "call"}}]
+    match += [{"fact": "action", "as": f"x{k}"} for k in range(facts - 1)]
+    return custom_rule(folder, match=match, messages=[], notes=[], related=[])
+
+
+def test_a_custom_rule_binding_too_many_facts_is_refused_when_it_loads(capsys, tmp_path):
+    rule = cross_product_rule(tmp_path / "rules", 4)
+    code = main(["check", str(EXAMPLES / "messy"), "--today", "2026-11-26", "--rules", str(rule.parent)])
+    err = capsys.readouterr().err
+    assert code == 2 and str(rule) in err and "binds 4 facts" in err and "/match" in err
+
+
+def test_a_custom_rule_whose_facts_combine_too_many_ways_is_refused_on_a_big_plan(capsys, tmp_path):
+    """Three unrelated action facts on 300 actions: 27 million combinations. The run stops at
+    once with an error naming the rule file, instead of an engine that never finishes."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from large_plans import write_plan
+
+    plan = write_plan(tmp_path / "plan", 300, 30)
+    rule = cross_product_rule(tmp_path / "rules", 3)
+    code = main(["check", str(plan), "--today", "2026-12-31", "--format", "json", "--rules", str(rule.parent)])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 2
+    [error] = report["errors"]
+    assert error["path"] == str(rule) and "combinations of facts" in error["message"]
+    # The same rule on a small plan is fine.
+    code = main(["check", str(EXAMPLES / "messy"), "--today", "2026-11-26", "--rules", str(rule.parent)])
     assert code == 1, capsys.readouterr().err

@@ -315,6 +315,46 @@ def timeline(paths, fmt, output, fail_on, today, select, extend_select, ignore, 
     return _view_status(report, fail_on, quiet=fmt == "text" and not output)
 
 
+@cli.command("next")
+@click.argument("paths", nargs=-1)
+@click.option(
+    "--days",
+    type=click.IntRange(min=0),
+    default=14,
+    show_default=True,
+    help="Show what falls due within N days of today (overdue items are always shown).",
+)
+@common_options(formats=["text", "json", "ics"], fail_on="never")
+def next_command(
+    paths, days, fmt, output, fail_on, today, select, extend_select, ignore, config, rules_dirs, no_color
+) -> int:
+    """The agenda: for every company of every plan, what is due, when, to whom and why (overdue,
+    due with its window, wait until, stop), from the same rules and parameters as check.
+    --format ics writes a calendar (one all-day event per due or overdue step)."""
+    from .planner.agenda import agendas, within
+
+    paths = list(paths) or ["."]
+    options = make_options(today, select, extend_select, ignore, config, rules_dirs)
+    plans: list = []
+    report = lint_files(paths, options, plans=plans)
+    day = options.day()
+    items = within(agendas(plans, report, options), day, days)
+    if fmt == "json":
+        from .output.agenda import to_agenda_json
+
+        text = to_agenda_json(items, day, days, report.errors)
+    elif fmt == "ics":
+        from .planner.ics import to_ics
+
+        text = to_ics(items, day).decode("utf-8")
+    else:
+        from .output.agenda import to_agenda_text
+
+        text = to_agenda_text(items, day, days, color=use_color(no_color, output))
+    emit(text, output, [*paths, *report.inputs])
+    return _view_status(report, fail_on)
+
+
 def _view_status(report: Report, fail_on: str, *, quiet: bool = False) -> int:
     """The exit status of a page or picture of the report; input errors also go to standard
     error unless they are already on the terminal (`quiet`)."""
@@ -373,10 +413,10 @@ def lsp() -> int:
 
 
 @cli.command()
-@click.argument("name", type=click.Choice(["plan", "report", "rule"]))
+@click.argument("name", type=click.Choice(["plan", "report", "rule", "agenda"]))
 def schema(name) -> int:
     """Print a JSON Schema: `plan` (for YAML editors: completion and validation), `report` (the
-    JSON format) or `rule` (rule files)."""
+    JSON format), `rule` (rule files) or `agenda` (`next --format json`)."""
     from .resources import schema_path
 
     path = schema_path(f"{name}.schema.json")

@@ -205,10 +205,37 @@ def compile_rule(rule, params: dict) -> tuple[list[dict], dict[str, str]]:
 _PLACEHOLDER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?")
 
 
+# The one format spec a template may use: a unit after a number, `{min_gap_days:days}` -> '3 days'
+# ('1 day'), so fix lines and messages read as values, never as parameter names.
+UNITS = ("days", "business days", "hours")
+
+
+def with_unit(value, unit: str) -> str:
+    number = f"{value:g}" if isinstance(value, float) else str(value)
+    return f"{number} {unit[:-1] if value == 1 else unit}"
+
+
+def fill_template(template: str, value_of) -> str:
+    """Fill a template checked by `template_fields`: each placeholder's value is `value_of(name)`
+    (a plain lookup), written as is or with its unit."""
+    out = []
+    for literal, name, spec, _conversion in string.Formatter().parse(template):
+        out.append(literal)
+        if name is None:
+            continue
+        value = value_of(name)
+        if spec in UNITS:
+            out.append(with_unit(value, spec))
+        else:
+            out.append(f"{value:g}" if isinstance(value, float) else str(value))
+    return "".join(out)
+
+
 def template_fields(template: str) -> list[str]:
-    """The placeholders of a message template: 'alias.field' or a parameter name. Rules are data:
-    a template that asks for more (`{a.x.__class__}`, `{a.x[0]}`, `{a.x!r}`, `{a.x:{a.y}}`,
-    `{a.x:>99999}`) is a RuleError when the rule loads."""
+    """The placeholders of a message template: 'alias.field' or a parameter name, optionally with
+    a unit (`{min_gap_days:days}`, see UNITS). Rules are data: a template that asks for more
+    (`{a.x.__class__}`, `{a.x[0]}`, `{a.x!r}`, `{a.x:{a.y}}`, `{a.x:>99999}`) is a RuleError when
+    the rule loads."""
     try:
         parsed = list(string.Formatter().parse(template))
     except ValueError as exc:
@@ -218,10 +245,10 @@ def template_fields(template: str) -> list[str]:
         if name is None:
             continue
         shown = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
-        if conversion or spec:
+        if conversion or (spec and spec not in UNITS):
             raise RuleError(
                 f"placeholder {shown} has a conversion or a format spec; "
-                "expected a plain {alias.field} or {parameter}"
+                f"expected a plain {{alias.field}} or {{parameter}}, or a unit ({', '.join(UNITS)})"
             )
         if not _PLACEHOLDER.fullmatch(name):
             raise RuleError(
@@ -251,6 +278,9 @@ def check_rule(rule) -> None:
             raise RuleError(exc.message, pointer=pointer) from None
         for name in names:
             _check_name(name, kinds, rule, pointer)
+    for name in template_fields(rule.fix):  # the fix line names parameters only (explain shows it too)
+        if name not in rule.parameters:
+            raise RuleError(f"placeholder {{{name}}} in the fix is not a parameter of the rule", pointer="/fix")
     for group, key in (("messages", "when"), ("notes", "when")):
         for i, entry in enumerate(getattr(rule, group)):
             for name in entry[key]:

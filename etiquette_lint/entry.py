@@ -83,13 +83,8 @@ def parse_check(args: list[str]) -> dict | None:
     params["paths"] = paths
     if params["fmt"] not in FORMATS or params["fail_on"] not in FAIL_ON:
         return None
-    if params["today"] is not None:
-        from datetime import date
-
-        try:
-            params["today"] = date.fromisoformat(params["today"])
-        except ValueError:
-            return None
+    if params["today"] is not None and not _is_day(params["today"]):
+        return None  # another ISO form, or not a date: click reads it (or says what is wrong)
     if params["jobs"] is not None:
         if not params["jobs"].isdigit() or int(params["jobs"]) < 1:
             return None
@@ -101,6 +96,19 @@ def parse_check(args: list[str]) -> dict | None:
     for key in ("select", "extend_select", "ignore", "rules_dirs", "paths"):
         params[key] = tuple(params[key])
     return params
+
+
+def _is_day(value: str) -> bool:
+    """A valid YYYY-MM-DD date (what date.fromisoformat reads in that form), without datetime."""
+    if len(value) != 10 or value[4] != "-" or value[7] != "-":
+        return False
+    year, month, day = value[:4], value[5:7], value[8:]
+    if not (year.isdigit() and month.isdigit() and day.isdigit() and value.isascii()):
+        return False
+    y, m, d = int(year), int(month), int(day)
+    leap = y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)
+    days = (31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+    return y >= 1 and 1 <= m <= 12 and 1 <= d <= days[m - 1]
 
 
 def use_color(no_color: bool, output: str | None) -> bool:
@@ -133,21 +141,18 @@ def split_ids(values) -> tuple[str, ...]:
 
 def fast_check(params: dict) -> int | None:
     """Run `check` with parsed parameters; None when it must go to click instead (an error)."""
-    from datetime import date
-
     from .core import results
     from .core.discovery import discover
 
     paths = list(params["paths"]) or ["."]
     color = use_color(params["no_color"], None)
-    today = params["today"] or date.today()
     files = discover(paths)
     key_options = {
         "command": "check",
         "paths": paths,
         "fmt": params["fmt"],
         "fail_on": params["fail_on"],
-        "today": today.isoformat(),
+        "today": params["today"] or _local_today(),
         "select": list(split_ids(params["select"])),
         "extend_select": list(split_ids(params["extend_select"])),
         "ignore": list(split_ids(params["ignore"])),
@@ -161,6 +166,11 @@ def fast_check(params: dict) -> int | None:
     kept = results.lookup(key) if key else None
     if kept is not None:
         return _write(kept["stdout"], kept["stderr"], kept["status"])
+    from datetime import date
+
+    today = date.fromisoformat(params["today"]) if params["today"] else date.today()
+    if today.isoformat() != key_options["today"]:  # midnight passed while starting: no cache
+        key = None
     if params["fmt"] == "text" and not params["statistics"] and len(files) > 1 and "-" not in files:
         return _stream_check(params, today, color, key, files)
     try:
@@ -176,6 +186,13 @@ def fast_check(params: dict) -> int | None:
         except Exception:  # keeping the result is a favour: never a failure
             pass
     return code
+
+
+def _local_today() -> str:
+    """Today's date as date.today() gives it (local time), without importing datetime."""
+    import time
+
+    return time.strftime("%Y-%m-%d", time.localtime())
 
 
 def run_check(params: dict, today, color: bool):

@@ -38,7 +38,7 @@ def explain_rule(rule: Rule) -> str:
     out.append("Good")
     for example in rule.examples["good"][:2]:
         out += [_example(example), ""]
-    out += ["Fix", _para(rule.fix), ""]
+    out += ["Fix", _para(rule.fix_text()), ""]
     out.append(
         f"Configure: in .etiquette-lint.yaml, rules: {{{rule.id}: {{enabled: true|false, severity: error|warning|info"
         + "".join(f", {n}: ..." for n in rule.parameters)

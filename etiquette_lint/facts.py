@@ -20,6 +20,8 @@ from .cache import by_content
 from .limits import MAX_PHRASE_FACTS
 from .messages import Segment
 from .plan import Action, Plan
+from .planner import windows
+from .planner.windows import Cadence
 from .text import (
     PhraseList,
     TopicLexicon,
@@ -150,6 +152,21 @@ FACT_FIELDS: dict[str, dict[str, tuple[type, str]]] = {
         "purpose": (str, "a call's purpose, as written"),
         "purpose_asks_standing": (bool, "the purpose asks where the candidate stands (phrases/where-do-i-stand)"),
         "sales_role": (bool, "the candidate seeks a sales role"),
+        # the cadence (computed by planner/windows.py)
+        "overdue": (bool, "`status: planned` and dated before today"),
+        "days_overdue": (int, "calendar days past its date, when overdue; 0 otherwise"),
+        "days_overdue_text": (str, "the same in words: '1 day', '8 days'"),
+        "after_rejection": (bool, "the company's latest reply before the action is a rejection"),
+        "rejection_date": (str, "that rejection's date, or ''"),
+        "written_after_rejection": (
+            int,
+            "its number among the written messages to the company since the rejection; 0 otherwise",
+        ),
+        "presses": (
+            bool,
+            "the message asks them to reconsider, chases or pressures (phrases/reconsider, pushy, ultimatum)",
+        ),
+        "pressing_text": (str, "the first such words, as written, or ''"),
     },
     "contact_pair": {
         "company": (str, "the company both contacts go to"),
@@ -236,6 +253,24 @@ FACT_FIELDS: dict[str, dict[str, tuple[type, str]]] = {
         "decision_makers": (str, "the hiring manager(s) by name, or 'anyone at the company'"),
         "has_written_message": (bool, "a written message with text goes to them"),
     },
+    "cadence": {
+        "company": (str, "the company"),
+        "interview": (str, "its latest interview held (the fact points at it)"),
+        "interview_date": (str, "that interview's date"),
+        "state": (
+            str,
+            "upcoming | stop | replied | no-contact | planned | waiting | due (see planner/windows.py)",
+        ),
+        "due": (bool, "a follow-up is due: today is on or after the first day of its window, none is planned"),
+        "overdue": (bool, "due, and today is past the window's last day"),
+        "due_from": (str, "the window's first day, 'Wed 2027-03-17' ('' when no window)"),
+        "due_until": (str, "the window's last day"),
+        "window_text": (str, "the window in words: 'between Wed 2027-03-17 and Thu 2027-03-18'"),
+        "basis": (str, "what the window counts from: 'they said they would decide by ...' or the last contact"),
+        "to_names": (str, "who to write to: the hiring manager(s), else everyone met"),
+        "unanswered": (int, "follow-ups sent since the last reply (or the latest interview)"),
+        "last_contact_date": (str, "the latest contact since the latest interview, or ''"),
+    },
 }
 COMMON_FIELDS = {
     "type": (str, "the fact kind"),
@@ -255,7 +290,10 @@ TIERS = (
     "person",
     "interview",
     "company",
+    "cadence",
 )
+# Phrase lists whose words, after a rejection, make any message too much (contact-after-rejection).
+PRESSING_LISTS = ("reconsider", "pushy", "ultimatum")
 MAX_PAIR_GAP_DAYS = 90
 
 
@@ -314,11 +352,14 @@ def build_facts(
     pair_window_days: int = MAX_PAIR_GAP_DAYS + 1,
     min_similarity: float = 0.0,
     pair_filter: Callable[[str, dict], bool] | None = None,
+    cadence: Cadence | None = None,
 ) -> list[dict]:
     """All facts of the plan, in tier order (see TIERS). Pair facts are only built where a rule
     can use them: contact pairs fewer than `pair_window_days` apart (plus each adjacent pair), draft
     pairs that share a word triple (exactly or with one word changed) and reach `min_similarity`;
-    and of those, only the ones `pair_filter(kind, fact)` keeps (see lint.PairFilter)."""
+    and of those, only the ones `pair_filter(kind, fact)` keeps (see lint.PairFilter). `cadence`
+    holds the rules' cadence parameters (default: the rules' defaults)."""
+    cadence = cadence or Cadence()
     ctx = _Context(plan, phrases, [])
     companies = _companies(plan)
     order = sorted(plan.actions, key=_order_key)
@@ -332,8 +373,13 @@ def build_facts(
         _company_mention_facts(ctx, action, distinctive)
     for action in plan.actions:
         _recipient_facts(ctx, action)
+    rejected = windows.after_rejection(plan)
+    pressing: dict[str, str] = {}  # action -> its first words that ask to reconsider, chase or press
+    for fact in ctx.facts:
+        if fact["type"] == "phrase" and fact["list"] in PRESSING_LISTS:
+            pressing.setdefault(fact["action"], fact["text"])
     for action in plan.actions:
-        _action_fact(ctx, action, order)
+        _action_fact(ctx, action, order, rejected.get(action.index), pressing.get(action.label, ""))
     if not only_text:
         _contact_pairs(ctx, order, min(pair_window_days, MAX_PAIR_GAP_DAYS + 1), pair_filter)
     _draft_pairs(ctx, order, min_similarity, pair_filter)
@@ -376,7 +422,30 @@ def build_facts(
         )
     for company, interviews in companies.items():
         _company_fact(ctx, company, interviews, order)
+    for state in windows.cadences(plan, cadence).values():
+        _cadence_fact(ctx, state)
     return ctx.facts
+
+
+def _cadence_fact(ctx: _Context, state: windows.CompanyCadence) -> None:
+    window = state.due
+    ctx.add(
+        "cadence",
+        state.interview.pointer,
+        company=state.company,
+        interview=state.interview.id,
+        interview_date=str(state.interview.when),
+        state=state.state,
+        due=state.is_due,
+        overdue=state.overdue,
+        due_from=windows.day_text(window.start) if window else "",
+        due_until=windows.day_text(window.end) if window else "",
+        window_text=window.text() if window else "",
+        basis=state.basis(),
+        to_names=_names(ctx.plan, state.decision_makers),
+        unanswered=len(state.unanswered),
+        last_contact_date=str(state.last_contact.when) if state.last_contact else "",
+    )
 
 
 def _order_key(action: Action):
@@ -447,7 +516,7 @@ def _phrase_facts(ctx: _Context, action: Action, lists: list[str]) -> None:
                     text=segment.text[hit.start : hit.end],
                     sentence=" ".join(sentence_text.split())[:200],
                     about_challenge=_challenge_in(sentence_text, interview.challenges, lexicon)
-                    or (_challenge_in(around, interview.challenges, lexicon) if name == "solution-pitch" else ""),
+                    or (_challenge_in(around, interview.challenges, lexicon) if name.startswith("solution-") else ""),
                     in_subject=segment.kind == "subject",
                     **base,
                     **_span(segment, hit.start, hit.end),
@@ -591,7 +660,7 @@ def _recipient_facts(ctx: _Context, action: Action) -> None:
         )
 
 
-def _action_fact(ctx: _Context, action: Action, order: list[Action]) -> None:
+def _action_fact(ctx: _Context, action: Action, order: list[Action], rejection: tuple | None, pressing: str) -> None:
     plan = ctx.plan
     interview = plan.interview(action.interview)
     company = interview.company
@@ -647,6 +716,21 @@ def _action_fact(ctx: _Context, action: Action, order: list[Action]) -> None:
         purpose=action.purpose,
         purpose_asks_standing=bool(purpose_hits),
         sales_role=plan.sales_role,
+        **_cadence_fields(ctx, action, rejection, pressing),
+    )
+
+
+def _cadence_fields(ctx: _Context, action: Action, rejection: tuple | None, pressing: str) -> dict:
+    late = windows.overdue_days(action, ctx.plan.today)
+    return dict(
+        overdue=late > 0,
+        days_overdue=late,
+        days_overdue_text=windows.days_text(late),
+        after_rejection=rejection is not None,
+        rejection_date=str(rejection[0].when) if rejection else "",
+        written_after_rejection=rejection[1] if rejection else 0,
+        presses=bool(pressing),
+        pressing_text=pressing,
     )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-import string
 import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -13,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import engine
-from .compiler import compile_rule, could_match
+from .compiler import compile_rule, could_match, fill_template
 from .config import Settings, find_config, read_config, resolve
 from .core import memo
 from .core.batch import in_order
@@ -22,6 +21,7 @@ from .errors import EngineError, EtiquetteLintError, InputError, RuleError
 from .facts import build_facts
 from .limits import MAX_FINDINGS_PER_RULE, MAX_PHRASE_FACTS, MAX_RULE_COMBINATIONS
 from .plan import Plan, load_plan
+from .planner.windows import Cadence
 from .report import Finding, Related, Report
 from .resources import rules_dir
 from .rules import Rule, RuleSet, load_rules
@@ -209,6 +209,7 @@ def lint_plan(plan: Plan, settings: Settings, ruleset: RuleSet) -> list[Finding]
         pair_window_days=window,
         min_similarity=min_similarity,
         pair_filter=PairFilter(_pair_rules(ruleset, settings.key())),
+        cadence=Cadence.of(settings, ruleset),
     )
     _check_custom_rule_cost(ruleset, settings, facts, plan)
     conditions = _conditions(ruleset, settings.key())
@@ -228,7 +229,23 @@ def lint_plan(plan: Plan, settings: Settings, ruleset: RuleSet) -> list[Finding]
     kept = apply_suppressions(
         plan, findings, ran=settings.rules, known=ruleset.rules, severity=settings.unused_suppression
     )
-    return cap_findings(kept, plan.path)
+    return cap_findings(_without_yielded(kept, ruleset), plan.path)
+
+
+def _without_yielded(findings: list[Finding], ruleset: RuleSet) -> list[Finding]:
+    """Drop a finding whose rule `yields_to` another rule that reported the same place(s): the
+    same pointer and the same related pointers (email-and-call over follow-up-too-soon). Runs
+    after suppressions: a suppressed finding no longer speaks for the other."""
+
+    def place(f: Finding) -> tuple:
+        return (f.pointer, frozenset(r.pointer for r in f.related))
+
+    reported = {(f.rule, place(f)) for f in findings}
+    return [
+        f
+        for f in findings
+        if f.rule not in ruleset.rules or not any((o, place(f)) in reported for o in ruleset.rules[f.rule].yields_to)
+    ]
 
 
 def _check_custom_rule_cost(ruleset: RuleSet, settings: Settings, facts: list[dict], plan: Plan) -> None:
@@ -284,21 +301,18 @@ def cap_findings(findings: list[Finding], plan_path: str, limit: int = MAX_FINDI
 
 def _render(template: str, bound: dict, params: dict) -> str:
     """Fill a message template. Only `{alias.field}` of a bound fact and `{parameter}` are looked
-    up, as plain dictionary reads: no attribute access, no indexing, no format spec, whatever the
-    template says (load time refuses anything else: see compiler.template_fields)."""
-    out = []
-    for literal, name, _spec, _conversion in string.Formatter().parse(template):
-        out.append(literal)
-        if name is None:
-            continue
+    up, as plain dictionary reads: no attribute access, no indexing, no format spec but a unit
+    (`{min_gap_days:days}`), whatever the template says (load time refuses anything else: see
+    compiler.template_fields)."""
+
+    def value_of(name: str):
         if "." in name:
             alias, fieldname = name.split(".", 1)
             fact = bound.get(alias)
-            value = fact.get(fieldname, "") if isinstance(fact, dict) else ""
-        else:
-            value = params.get(name, "")
-        out.append(f"{value:g}" if isinstance(value, float) else str(value))
-    return "".join(out)
+            return fact.get(fieldname, "") if isinstance(fact, dict) else ""
+        return params.get(name, "")
+
+    return fill_template(template, value_of)
 
 
 def _holds(when: dict, bound: dict) -> bool:
@@ -359,7 +373,7 @@ def _finding(rule: Rule, severity: str, params: dict, bound: dict, plan: Plan) -
         end_column=end_column,
         pointer=fact["pointer"],
         related=tuple(related),
-        fix=" ".join(rule.fix.split()),
+        fix=rule.fix_text(params),
         plan=plan.path,
     )
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .compiler import check_rule, template_fields
+from .compiler import check_rule, fill_template, template_fields
 from .errors import RuleError
 from .limits import MAX_RULE_FACTS, MAX_RULE_FILE_BYTES
 from .resources import rules_dir, schema_path
@@ -43,9 +43,15 @@ class Rule:
     related: tuple[dict, ...]
     examples: dict
     path: str
+    yields_to: tuple[str, ...] = ()  # rules whose finding on the same place(s) makes this one say nothing new
 
     def defaults(self) -> dict:
         return {name: spec["default"] for name, spec in self.parameters.items()}
+
+    def fix_text(self, params: dict | None = None) -> str:
+        """The fix line with the parameters in effect ('at least 3 days'), never their names."""
+        values = {**self.defaults(), **(params or {})}
+        return " ".join(fill_template(self.fix, lambda name: values.get(name, "")).split())
 
 
 @dataclass(frozen=True, eq=False)
@@ -132,6 +138,7 @@ def load_rule_file(file: Path, *, validate: bool = True) -> Rule:
         related=tuple(data.get("related", ())),
         examples=data["examples"],
         path=str(file),
+        yields_to=tuple(data.get("yields_to", ())),
     )
     try:
         check_rule(rule)

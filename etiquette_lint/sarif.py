@@ -68,7 +68,7 @@ def _rules(report: Report) -> tuple[list[dict], dict[str, int]]:
 
 def _descriptor(rule) -> dict:
     rationale = " ".join(rule.rationale.split())
-    fix = " ".join(rule.fix.split())
+    fix = rule.fix_text()
     out: dict = {"id": rule.id}
     name = "".join(part.capitalize() for part in rule.id.split("-"))
     if name.lower() != rule.id.lower():  # SARIF: a name equal to the id is left out

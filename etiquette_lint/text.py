@@ -24,6 +24,7 @@ A phrase list file holds any of:
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -728,15 +729,15 @@ def _cut_off(lower: str, common: frozenset[str]) -> bool:
 
 
 def _starts_common_word(prefix: str, common: frozenset[str]) -> bool:
-    return any(w.startswith(prefix) and len(w) > len(prefix) for w in _by_initial(common).get(prefix[:2], ()))
+    ordered = _sorted_words(common)
+    i = bisect.bisect_right(ordered, prefix)
+    return i < len(ordered) and ordered[i].startswith(prefix)
 
 
 @lru_cache(maxsize=2)
-def _by_initial(common: frozenset[str]) -> dict[str, tuple[str, ...]]:
-    out: dict[str, list[str]] = {}
-    for w in common:
-        out.setdefault(w[:2], []).append(w)
-    return {k: tuple(v) for k, v in out.items()}
+def _sorted_words(common: frozenset[str]) -> tuple[str, ...]:
+    shipped = _common_word_list()
+    return shipped if len(shipped) == len(common) and common is common_words() else tuple(sorted(common))
 
 
 # --- near copies -------------------------------------------------------------------------------
@@ -958,11 +959,19 @@ def company_mentions(text: str, company: str, distinctive: tuple[str, ...]) -> l
 @lru_cache(maxsize=1)
 def common_words() -> frozenset[str]:
     """The common English words of rules/phrases/common-words.txt (read on first use only)."""
+    return frozenset(_common_word_list())
+
+
+@lru_cache(maxsize=1)
+def _common_word_list() -> tuple[str, ...]:
+    """The same words in the file's (sorted) order."""
     from .resources import rules_dir
 
-    path = rules_dir() / "phrases" / "common-words.txt"
     try:
-        lines = path.read_text(encoding="utf-8").split("\n")
+        text = (rules_dir() / "phrases" / "common-words.txt").read_text(encoding="utf-8")
     except OSError:
-        return frozenset()
-    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+        return ()
+    start = 0  # comment lines first, then one word a line
+    while text.startswith("#", start):
+        start = text.find("\n", start) + 1 or len(text)
+    return tuple(text[start:].split())

@@ -37,6 +37,10 @@ CATALOGUE = {
     "topic-not-mentioned": ("info", True, {}),
     "wrong-name": ("error", True, {}),
     "other-company-named": ("warning", True, {}),
+    # catalogue 1.1: the cadence rules
+    "overdue-action": ("warning", True, {}),
+    "contact-after-rejection": ("warning", True, {"max_after": 1}),
+    "follow-up-due": ("info", True, {"grace_business_days": 2, "quiet_business_days": 7}),
 }
 RULES = load_rules().rules
 

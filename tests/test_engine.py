@@ -13,34 +13,35 @@ CLEAN = wrap_draft(
     topics=["data contracts"],
 )
 DIRTY = wrap_draft("Hi [Name], just checking in again.", kind="follow_up")
+TODAY = date(2027, 3, 10)  # before a follow-up to the clean plan's company falls due (follow-up-due)
 
 
 def test_a_clean_run_and_a_dirty_run_do_not_leak_into_each_other(tmp_path):
     for _ in range(3):
-        clean = lint_text(CLEAN, base_dir=tmp_path, today=date(2027, 3, 15))
-        dirty = lint_text(DIRTY, base_dir=tmp_path, today=date(2027, 3, 15))
+        clean = lint_text(CLEAN, base_dir=tmp_path, today=TODAY)
+        dirty = lint_text(DIRTY, base_dir=tmp_path, today=TODAY)
         assert clean.findings == ()
         assert {"unfilled-placeholder", "pushy-language"} <= {f.rule for f in dirty.findings}
 
 
 def test_every_session_is_deleted(tmp_path):
     for _ in range(50):
-        lint_text(DIRTY, base_dir=tmp_path, today=date(2027, 3, 15))
-        lint_text(CLEAN, base_dir=tmp_path, today=date(2027, 3, 15))
+        lint_text(DIRTY, base_dir=tmp_path, today=TODAY)
+        lint_text(CLEAN, base_dir=tmp_path, today=TODAY)
     assert engine._results == {}, "every run's results are dropped"
     # durable_rules allows at most 1,024 live sessions per rule set: 2,000 runs prove they are deleted.
     for _ in range(1_000):
-        lint_text(CLEAN, base_dir=tmp_path, today=date(2027, 3, 15), select=["no-follow-up"])
-        lint_text(CLEAN, base_dir=tmp_path, today=date(2027, 3, 15), select=["no-follow-up"])
+        lint_text(CLEAN, base_dir=tmp_path, today=TODAY, select=["no-follow-up"])
+        lint_text(CLEAN, base_dir=tmp_path, today=TODAY, select=["no-follow-up"])
 
 
 def test_threads_get_the_same_answers(tmp_path):
-    expected = lint_text(DIRTY, base_dir=tmp_path, today=date(2027, 3, 15)).findings
+    expected = lint_text(DIRTY, base_dir=tmp_path, today=TODAY).findings
     results = []
 
     def work():
         for _ in range(20):
-            results.append(lint_text(DIRTY, base_dir=tmp_path, today=date(2027, 3, 15)).findings)
+            results.append(lint_text(DIRTY, base_dir=tmp_path, today=TODAY).findings)
 
     threads = [threading.Thread(target=work) for _ in range(4)]
     for thread in threads:
@@ -73,7 +74,7 @@ def test_no_deprecation_warnings_from_the_engine(tmp_path):
 
     with warnings.catch_warnings():
         warnings.simplefilter("error", DeprecationWarning)
-        report = lint_text(DIRTY, base_dir=tmp_path, today=date(2027, 3, 15))
+        report = lint_text(DIRTY, base_dir=tmp_path, today=TODAY)
     assert report.findings
 
 
@@ -90,7 +91,7 @@ def test_a_hash_collision_is_retried_with_salted_facts(monkeypatch, tmp_path):
         return real(name, batch)
 
     monkeypatch.setattr(engine._host, "assert_facts", collide_once)
-    report = lint_text(DIRTY, base_dir=tmp_path, today=date(2027, 3, 15))
+    report = lint_text(DIRTY, base_dir=tmp_path, today=TODAY)
     assert seen == [None, 1]
     assert {"unfilled-placeholder", "pushy-language"} <= {f.rule for f in report.findings}
     assert engine._results == {}

@@ -66,6 +66,9 @@ def test_the_parser_knows_checks_options_as_click_declares_them():
     [
         ["--format", "xml"],
         ["--today", "2027-02-30"],
+        ["--today", "2027-02-29"],
+        ["--today", "20270330"],
+        ["--today", "2027-3-30"],
         ["--jobs", "0"],
         ["--output", "x.txt"],
         ["-"],
@@ -86,7 +89,8 @@ def test_the_parser_reads_what_click_reads():
     assert params["paths"] == ("a.plan.yaml", "b")
     assert params["fmt"] == "json"
     assert params["select"] == ("x,y", "z")
-    assert str(params["today"]) == "2027-01-02"
+    assert params["today"] == "2027-01-02"
+    assert entry.parse_check(["--today", "2028-02-29"])["today"] == "2028-02-29"
     assert params["jobs"] == 3
 
 

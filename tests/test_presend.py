@@ -76,14 +76,15 @@ def test_an_email_is_checked_against_the_plans_history(plan, tmp_path, capsys):
     rules = {f["rule"] for f in found}
     # The recipient comes from the To: header; Rhonda was contacted before, so it is a follow-up,
     # one day after the call, before the decision date, the fourth unanswered follow-up.
+    # (follow-up-too-soon says nothing when email-and-call reports the same pair.)
     assert {
         "email-and-call",
-        "follow-up-too-soon",
         "early-status-check",
         "too-many-follow-ups",
         "no-permission-to-decline",
         "pushy-language",
     } <= rules
+    assert "follow-up-too-soon" not in rules
     assert status == 1  # email-and-call is an error
     # Only what involves the message: nothing about the other company or the other actions.
     assert all(f["pointer"] == "/actions/9" or f["path"] == str(message) for f in found)

@@ -458,3 +458,16 @@ def test_solution_pitch_names_the_challenge_of_the_sentence_before():
     report = lint_text(plan, select=["solving-their-problem"], today=EXAMPLE_TODAY)
     assert len(report.findings) == 1
     assert "carrier onboarding takes six weeks" in report.findings[0].message
+
+
+def test_a_fix_offered_as_a_question_is_a_pitch_about_the_challenge():
+    plan = wrap_draft(
+        "Hi Dana, the new drivers take a month to get road-ready. Would it help if I sent over the onboarding "
+        "checklist I'd use to get them ready in a week?",
+        kind="follow_up",
+        challenges=["new drivers take a month to get road-ready"],
+    )
+    report = lint_text(plan, select=["solving-their-problem"], today=EXAMPLE_TODAY)
+    assert len(report.findings) == 1
+    assert "new drivers take a month to get road-ready" in report.findings[0].message
+    assert hits("solution-offer", "Would it help if I sent the agenda for Friday?") == []

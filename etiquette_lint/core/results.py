@@ -4,7 +4,8 @@ A `check` is a pure function of what it reads: the plan files, their drafts, the
 (and the absence of a nearer one), the rule files and phrase lists, the options, the date and the
 code. The key of a kept result is a digest over the options, the date, the machine's time zone, the
 working folder, the plan files found and their bytes, every file of the --rules folders, the --config file, and the
-code (every file of the package, its rules and schemas, and the interpreter). The result records
+code (the interpreter, and the size and modification time of every file of the package, its rules
+and schemas). The result records
 what else it read, each with the digest of its bytes or "absent": the drafts, and in every folder
 from a plan up to the root both configuration names (`.etiquette-lint.yaml`, `pyproject.toml`).
 A kept result is used only when every one of those is still as recorded; it holds the exact
@@ -37,8 +38,10 @@ _code: str | None = None
 
 
 def code_digest() -> str:
-    """A digest of the program: every file of the package (code, generated validator), the
-    built-in rules, phrase lists and schemas, and the interpreter's version."""
+    """A digest of the program: the interpreter's version, and the name, size and modification
+    time of every file of the package (code, generated validator), its built-in rules, phrase
+    lists and schemas (what an install, an upgrade or an edit of a checkout changes; reading
+    their ~90 files on every run would cost more than the rest of a kept check)."""
     global _code
     if _code is None:
         from ..resources import rules_dir, schema_path
@@ -46,19 +49,31 @@ def code_digest() -> str:
         package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
         parts: list = [sys.version, sys.implementation.name, FORMAT]
         for folder, suffix in ((package, ".py"), (str(rules_dir()), ".yaml"), (str(schema_path("x").parent), ".json")):
-            for path in sorted(_walk(folder, suffix)):
-                parts.append(path[len(folder) :])
-                parts.append(_file_digest(path))
-        _code = hexdigest(json.dumps(parts).encode())
+            parts.append(folder)
+            parts.extend(sorted(_stamps(folder, suffix)))
+        _code = hexdigest(repr(parts).encode())
     return _code
 
 
-def _walk(folder: str, suffix: str):
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if d != "__pycache__" and not d.startswith(".")]
-        for name in files:
-            if name.endswith(suffix):
-                yield os.path.join(root, name)
+def _stamps(folder: str, suffix: str):
+    """(path, size, modification time, inode) of every file below `folder` ending in `suffix`."""
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            entries = list(os.scandir(current))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name != "__pycache__" and not entry.name.startswith("."):
+                        pending.append(entry.path)
+                elif entry.name.endswith(suffix):
+                    info = entry.stat()
+                    yield (entry.path, info.st_size, info.st_mtime_ns, info.st_ino)
+            except OSError:
+                continue
 
 
 def _file_digest(path: str) -> str | None:

@@ -17,7 +17,6 @@ import errno
 import os
 import stat
 import sys
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -132,6 +131,8 @@ def _replace(data: bytes, output: str, existing: os.stat_result | None) -> None:
         mode = 0o666 & ~umask
     temp = None
     try:
+        import tempfile  # only here: a cached `check` that prints to standard output never needs it
+
         fd, temp = tempfile.mkstemp(dir=final.parent, prefix=f".{final.name}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = "2026-11-26"  # the examples' `# today:` date
-SIZE = {"clean": "1000,1250", "messy": "1000,1250", "multi": "1000,1250"}
+SIZE = {"clean": "1000,1250", "messy": "1000,1250", "multi": "1000,1760"}
 
 
 def main() -> int:

@@ -12,7 +12,7 @@ import pytest
 
 from etiquette_lint.cli import main
 from etiquette_lint.lint import Options, lint_files
-from etiquette_lint.planner.timeline import build_timeline
+from etiquette_lint.planner import views
 
 from conftest import EXAMPLES, ROOT
 
@@ -28,9 +28,11 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
 
 
 def timeline_of(path: Path, today: str = TODAY):
+    """The timeline as the command builds it: the plans, their findings and their agenda."""
+    options = Options(today=date.fromisoformat(today))
     plans: list = []
-    report = lint_files([str(path)], Options(today=date.fromisoformat(today)), plans=plans)
-    return build_timeline(plans, report, date.fromisoformat(today))
+    report = lint_files([str(path)], options, plans=plans)
+    return views.timeline_of(plans, report, options)
 
 
 @pytest.mark.parametrize("example", ["clean", "messy", "multi"])
@@ -163,3 +165,39 @@ def test_long_names_and_addresses_stay_within_80_columns(capsys, tmp_path):
     assert code == 0, err
     assert [line for line in out.splitlines() if len(line) > 80] == []
     assert "Extraordinarily" in out and "Whitfield-Montgomery" in out
+
+
+@pytest.mark.parametrize("example", ["clean", "messy", "multi"])
+def test_next_steps_are_the_agenda_of_next(capsys, example):
+    """The timeline's next steps are `next`'s items (one computation), placed on their company."""
+    import json
+
+    timeline = timeline_of(EXAMPLES / example)
+    code, out, err = run(
+        capsys, "next", str(EXAMPLES / example), "--today", TODAY, "--format", "json", "--days", "3650"
+    )
+    assert code in (0, 1), err
+    items = json.loads(out)["items"]
+    shown = sorted(
+        (c.plan, c.company, e.status, e.details[-1]) for c in timeline.companies for e in c.events if e.kind == "next"
+    )
+    assert shown == sorted((i["plan"], i["company"], i["status"], i["message"]) for i in items)
+    for company in timeline.companies:
+        for event in company.events:
+            if event.kind == "next":
+                assert event.day >= timeline.today  # what is overdue is due today
+
+
+def test_next_steps_say_what_is_due_where():
+    acme, brightline, *_ = timeline_of(EXAMPLES / "messy").companies
+    overdue = [e for e in brightline.events if e.kind == "next"]
+    assert [(e.status, e.title, e.day.isoformat()) for e in overdue] == [
+        ("overdue", "thank-you → Alan Mercer", TODAY),
+        ("overdue", "thank-you → Sofia Reyes", TODAY),
+    ]
+    assert {e.status for e in acme.events if e.kind == "next"} == {"overdue", "stop"}
+    tallgrass = next(c for c in timeline_of(EXAMPLES / "multi").companies if c.company == "Tallgrass Analytics")
+    (due,) = [e for e in tallgrass.events if e.kind == "next"]
+    assert (due.status, due.day.isoformat(), due.details[0]) == ("due", "2026-11-30", "window 2026-11-30 to 2026-12-02")
+    kinds = [e.kind for e in tallgrass.events]
+    assert kinds.index("today") < kinds.index("next")

@@ -90,7 +90,8 @@ def _company_lines(company: CompanyTimeline, color: bool) -> list[str]:
     head = "╭─" + (f"{_BOLD}{name}{_RESET}" if color else name) + "─" * max(WIDTH - 2 - len(name), 2)
     out = [head] + [f"│  {_BOLD}{line}{_RESET}" if color else f"│  {line}" for line in more]
     about = " · ".join(company.roles)
-    for line in textwrap.wrap(f"{about} ({company.plan})" if about else company.plan, width=WIDTH - 3):
+    about = f"{about} ({company.plan})" if about else company.plan
+    for line in textwrap.wrap(about, width=WIDTH - 3, break_on_hyphens=False):
         out.append(f"│  {_DIM}{line}{_RESET}" if color else f"│  {line}")
     out.append("│")
     for n, event in enumerate(company.events):

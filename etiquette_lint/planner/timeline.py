@@ -61,14 +61,26 @@ class Timeline:
 
 @dataclass(frozen=True)
 class NextStep:
-    """The next due step for a company, as the agenda gives it (or the next planned action)."""
+    """A step the agenda (planner/agenda.py) gives for a company, placed on its timeline."""
 
+    plan: str
     company: str
-    day: date
-    status: str  # overdue | due | wait | stop | planned
+    day: date  # where it goes on the timeline: today for what is overdue, waiting or stopped
+    status: str  # overdue | due | wait | stop
     title: str
     details: tuple[str, ...] = ()
-    pointer: str = ""
+
+    @classmethod
+    def of(cls, item, today: date) -> NextStep:
+        """From an `AgendaItem`."""
+        who = ", ".join(item.to)
+        title = f"{KIND_WORDS.get(item.kind, item.kind)}{f' · {item.channel}' if item.channel else ''}"
+        details = []
+        if item.until is not None:
+            details.append(f"window {item.date.isoformat()} to {item.until.isoformat()}")
+        details.append(item.message)
+        title = f"{title} → {who}" if who else title
+        return cls(item.plan, item.company, item.shown_on(today), item.status, title, tuple(details))
 
 
 def _time(when: When) -> str:
@@ -164,23 +176,7 @@ def _owner(pointer: str, pointers: list[str]) -> str | None:
     return best
 
 
-def _next_planned(plan: Plan, company: str, interview_company: dict[str, str]) -> NextStep | None:
-    """Without an agenda: the earliest planned action to the company (overdue when before today)."""
-    planned = [a for a in plan.actions if a.status == "planned" and interview_company.get(a.interview) == company]
-    if not planned:
-        return None
-    action = min(planned, key=lambda a: (a.when.day, a.index))
-    kind = KIND_WORDS.get(action.kind, action.kind)
-    return NextStep(
-        company,
-        action.when.day,
-        "overdue" if action.when.day < plan.today else "planned",
-        f"{kind} · {action.channel} → {_names(plan, action.to)} ({action.label})",
-        pointer=action.pointer,
-    )
-
-
-def company_timelines(plan: Plan, findings: Iterable[Finding], next_steps: Iterable[NextStep] | None = None):
+def company_timelines(plan: Plan, findings: Iterable[Finding], next_steps: Iterable[NextStep] = ()):
     """The timelines of one plan's companies (in the plan's order) and the findings of the plan
     that belong to none of their events."""
     interview_company = {i.id: i.company for i in plan.interviews}
@@ -203,14 +199,8 @@ def company_timelines(plan: Plan, findings: Iterable[Finding], next_steps: Itera
     for reply in plan.replies:
         events.setdefault(reply.company, []).append(_reply_event(plan, reply))
     steps: dict[str, list[NextStep]] = {}
-    if next_steps is None:
-        for company in companies:
-            step = _next_planned(plan, company, interview_company)
-            if step is not None:
-                steps[company] = [step]
-    else:
-        for step in next_steps:
-            steps.setdefault(step.company, []).append(step)
+    for step in next_steps:
+        steps.setdefault(step.company, []).append(step)
     for company in companies:
         if plan.decision_date is not None:
             events[company].append(
@@ -254,21 +244,19 @@ def _with(event: Event, findings: list[Finding]) -> Event:
 _RANK = {"error": 3, "warning": 2, "info": 1}
 
 
-def build_timeline(
-    plans: Iterable[Plan], report: Report, today: date, next_steps: Iterable[NextStep] | None = None
-) -> Timeline:
-    """Every plan's companies with their events and findings (`report` is the lint of `plans`)."""
+def build_timeline(plans: Iterable[Plan], report: Report, today: date, next_steps: Iterable[NextStep] = ()) -> Timeline:
+    """Every plan's companies with their events and findings (`report` is the lint of `plans`,
+    `next_steps` their agenda)."""
     by_plan: dict[str, list[Finding]] = {}
     for finding in report.findings:
         by_plan.setdefault(finding.plan, []).append(finding)
-    steps = list(next_steps) if next_steps is not None else None
+    steps: dict[str, list[NextStep]] = {}
+    for step in next_steps:
+        steps.setdefault(step.plan, []).append(step)
     companies: list[CompanyTimeline] = []
     loose: list[Finding] = []
     for plan in plans:
-        plan_steps = None
-        if steps is not None:
-            plan_steps = [s for s in steps if any(i.company == s.company for i in plan.interviews)]
-        timelines, rest = company_timelines(plan, by_plan.pop(plan.path, ()), plan_steps)
+        timelines, rest = company_timelines(plan, by_plan.pop(plan.path, ()), steps.get(plan.path, ()))
         companies.extend(timelines)
         loose.extend(rest)
     for rest in by_plan.values():

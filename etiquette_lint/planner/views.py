@@ -5,11 +5,16 @@ from __future__ import annotations
 from ..lint import Options
 from ..plan import Plan
 from ..report import Report
-from .timeline import Timeline, build_timeline
+from .timeline import NextStep, Timeline, build_timeline
 
 
 def timeline_of(plans: list[Plan], report: Report, options: Options) -> Timeline:
-    return build_timeline(plans, report, options.day())
+    """The timeline, with the next steps `next` gives (the same agenda, computed once here)."""
+    from .agenda import agendas
+
+    today = options.day()
+    steps = [NextStep.of(item, today) for item in agendas(plans, report, options)]
+    return build_timeline(plans, report, today, steps)
 
 
 def timeline_text(plans: list[Plan], report: Report, options: Options, *, color: bool) -> str:

@@ -3,8 +3,6 @@ in the nearest `pyproject.toml`; then the command line's --select/--extend-selec
 
 from __future__ import annotations
 
-import difflib
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,6 +81,8 @@ def read_config(path: Path) -> dict:
 
 
 def _pyproject_section(path: Path) -> dict | None:
+    import tomllib  # only for a pyproject.toml
+
     try:
         data = tomllib.loads(_config_text(path))
     except tomllib.TOMLDecodeError as exc:
@@ -94,6 +94,8 @@ def _ids(value, ruleset: RuleSet, option: str) -> list[str]:
     ids = [v.strip() for v in value if v and v.strip()]
     for rule_id in ids:
         if rule_id not in ruleset.rules and rule_id != UNUSED_SUPPRESSION.id:
+            import difflib  # only to suggest a rule id
+
             close = difflib.get_close_matches(rule_id, [*ruleset.rules, UNUSED_SUPPRESSION.id], n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise ConfigError(f"{option}: unknown rule id {rule_id!r}{hint}; expected one of `etiquette-lint rules`")
@@ -124,6 +126,8 @@ def resolve(
     for rule_id, entry in rules_config.items():
         pointer = f"/rules/{rule_id}"
         if rule_id not in configurable:
+            import difflib  # only to suggest a rule id
+
             close = difflib.get_close_matches(rule_id, list(configurable), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise ConfigError(f"unknown rule id {rule_id!r}{hint}", path=config_path, pointer=pointer)

@@ -15,7 +15,6 @@ file: it judges findings, not facts, so `apply` runs after the engine, in `lint_
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
@@ -187,6 +186,8 @@ def _unused(
     if idle:
         parts.append(f"The suppression of {', '.join(idle)} matches no finding here")
     for rule_id in unknown:
+        import difflib  # only to suggest a rule id
+
         close = difflib.get_close_matches(rule_id, list(known), n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         parts.append(f"{rule_id!r} is not a rule id{hint}")

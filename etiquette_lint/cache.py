@@ -66,10 +66,12 @@ def size_of(value, *, owned: bool = True, _seen: set | None = None) -> int:
 
 
 def by_content(
-    maxsize: int, max_chars: int, max_bytes: int = DEFAULT_MAX_BYTES
+    maxsize: int, max_chars: int, max_bytes: int = DEFAULT_MAX_BYTES, size: Callable[[tuple, object], int] | None = None
 ) -> Callable[[Callable[..., T]], Callable[..., T]]:
     """Like functools.lru_cache(maxsize), for functions whose first argument is a text, and
-    bounded to `max_bytes` of keys and results."""
+    bounded to `max_bytes` of keys and results. `size(key, result)`, when given, is an upper
+    bound of their bytes that costs less than walking them (for results of many small objects,
+    where measuring would cost as much as computing)."""
 
     def decorate(func: Callable[..., T]) -> Callable[..., T]:
         entries: OrderedDict = OrderedDict()  # key -> (result, bytes)
@@ -89,13 +91,13 @@ def by_content(
                     return found[0]
                 state["misses"] += 1
             result = func(text, *args)
-            size = size_of(key, owned=False) + size_of(result)
-            if size > max_bytes:
+            nbytes = size(key, result) if size is not None else size_of(key, owned=False) + size_of(result)
+            if nbytes > max_bytes:
                 return result
             with lock:
                 if key not in entries:
-                    entries[key] = (result, size)
-                    state["bytes"] += size
+                    entries[key] = (result, nbytes)
+                    state["bytes"] += nbytes
                 while entries and (len(entries) > maxsize or state["bytes"] > max_bytes):
                     _, (_, freed) = entries.popitem(last=False)
                     state["bytes"] -= freed

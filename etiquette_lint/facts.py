@@ -11,7 +11,7 @@ on that order).
 from __future__ import annotations
 
 import math
-import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,7 +25,8 @@ from .planner.windows import Cadence
 from .text import (
     PhraseList,
     TopicLexicon,
-    _gapped,
+    _gapped_set,
+    blank_spans,
     common_words,
     company_mentions,
     distinctive_words,
@@ -34,14 +35,16 @@ from .text import (
     greeting_names,
     mask,
     name_keys,
+    name_spans,
+    sentence_index,
     sentences,
     shingles,
     similarity,
     specific_details,
     stem,
+    stemmed_words,
     topic_mention,
     without_links,
-    words,
 )
 
 # type -> field -> (python type, description). `uid`, `type`, `pointer` are on every fact.
@@ -497,30 +500,47 @@ def _phrase_facts(ctx: _Context, action: Action, lists: list[str]) -> None:
     for segment in message.segments:
         scanned = without_links(segment.text)
         bounds = sentences(scanned)
+        about: dict[tuple, tuple[str, str]] = {}  # each sentence read once, however many hits it holds
         for name in lists:
             for hit in _phrase_hits(scanned, ctx.phrases[name])[:MAX_PHRASE_FACTS]:
-                index = next((i for i, (s, e) in enumerate(bounds) if s <= hit.start < e), None)
+                index = sentence_index(bounds, hit.start)
                 sentence = bounds[index] if index is not None else (hit.start, hit.end)
-                sentence_text = segment.text[sentence[0] : sentence[1]]
-                # the pitch may name the challenge in the sentence before or after ("... the
-                # carrier backlog. Here is how I would fix it")
-                around = (
-                    segment.text[bounds[max(0, index - 1)][0] : bounds[min(len(bounds) - 1, index + 1)][1]]
-                    if index is not None
-                    else sentence_text
-                )
+                pitch = name.startswith("solution-")
+                if (pitch, sentence) not in about:
+                    sentence_text = segment.text[sentence[0] : sentence[1]]
+                    challenge = _challenge_in(sentence_text, interview.challenges, lexicon)
+                    if not challenge and pitch:
+                        # the pitch may name the challenge in the sentence before or after ("... the
+                        # carrier backlog. Here is how I would fix it")
+                        around = (
+                            segment.text[bounds[max(0, index - 1)][0] : bounds[min(len(bounds) - 1, index + 1)][1]]
+                            if index is not None
+                            else sentence_text
+                        )
+                        challenge = _challenge_in(around, interview.challenges, lexicon)
+                    about[(pitch, sentence)] = (_clipped(sentence_text), challenge)
+                words_of, challenge = about[(pitch, sentence)]
                 ctx.add(
                     "phrase",
                     action.pointer,
                     list=name,
                     text=segment.text[hit.start : hit.end],
-                    sentence=" ".join(sentence_text.split())[:200],
-                    about_challenge=_challenge_in(sentence_text, interview.challenges, lexicon)
-                    or (_challenge_in(around, interview.challenges, lexicon) if name.startswith("solution-") else ""),
+                    sentence=words_of,
+                    about_challenge=challenge,
                     in_subject=segment.kind == "subject",
                     **base,
                     **_span(segment, hit.start, hit.end),
                 )
+
+
+def _clipped(sentence: str, limit: int = 200) -> str:
+    """The sentence's words joined by single spaces, cut at `limit` characters (reading only as much
+    of a long sentence as that needs)."""
+    head = sentence[: limit * 4]
+    joined = " ".join(head.split())
+    if len(joined) >= limit or len(head) == len(sentence):
+        return joined[:limit]
+    return " ".join(sentence.split())[:limit]
 
 
 @by_content(maxsize=1024, max_chars=32_768)
@@ -531,8 +551,9 @@ def _phrase_hits(text: str, phrases: PhraseList) -> tuple:
 
 @by_content(maxsize=4096, max_chars=2_000)
 def _challenge_in(sentence: str, challenges: tuple[str, ...], lexicon: TopicLexicon) -> str:
+    bounds, memo = sentences(sentence), {}  # the sentence read once for all the challenges
     for challenge in challenges:
-        if topic_mention(sentence, challenge, lexicon):
+        if topic_mention(sentence, challenge, lexicon, bounds, memo):
             return challenge
     return ""
 
@@ -753,7 +774,8 @@ def _reading(
     # the company, the role and the people's names are no topic ("the Records Clerk position")
     named = _blank_names(text, list(names))
     bounds = sentences(named) if named else ()
-    mentions = sum(1 for t in topics if topic_mention(named, t, lexicon, bounds)) if named else 0
+    memo: dict = {}  # each sentence read into words once for all the topics
+    mentions = sum(1 for t in topics if topic_mention(named, t, lexicon, bounds, memo)) if named else 0
     stock = stock_words.words if stock_words is not None else frozenset()
     details = specific_details(text, stock, list(names), common_words()) if text else []
     return mentions, len({stem(h.text.lower()) for h in details})
@@ -761,18 +783,15 @@ def _reading(
 
 def _blank_names(text: str, names: list[str]) -> str:
     """The text with each of the names (as whole words, any case) replaced by spaces."""
-    for name in sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True):
-        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", lambda m: " " * len(m.group(0)), text, flags=re.IGNORECASE)
-    return text
+    order = tuple(sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True))
+    return blank_spans(text, name_spans(text, order))
 
 
 def _blank_hits(text: str, phrases: PhraseList | None) -> str:
     """The text with every match of the list replaced by spaces (offsets kept)."""
     if not text or phrases is None:
         return text
-    for hit in find_phrases(text, phrases):
-        text = text[: hit.start] + " " * (hit.end - hit.start) + text[hit.end :]
-    return text
+    return blank_spans(text, [(hit.start, hit.end) for hit in find_phrases(text, phrases)])
 
 
 def _elapsed_hours(start, end) -> float:
@@ -921,29 +940,53 @@ def _draft_pairs(ctx: _Context, order: list[Action], min_similarity: float = 0.0
 
 def _candidate_pairs(prepared: list[tuple]) -> list[tuple[int, int]]:
     """(later, earlier) index pairs of messages to the same company that share a word triple, as it
-    is or with one word left open: exactly the pairs whose similarity can be above 0. An inverted
-    index over those keys keeps this near-linear for drafts with little in common, instead of
-    comparing every pair."""
-    index: dict[tuple[str, tuple], list[int]] = {}
-    pairs: set[tuple[int, int]] = set()
+    is or with one word left open: exactly the pairs whose similarity can be above 0. A company
+    with few messages compares their sets of those keys pair by pair (set operations, in C); one
+    with many uses an inverted index over the keys, near-linear for drafts with little in common."""
+    by_company: dict[str, list[tuple[int, frozenset]]] = {}
     for j, (_action, company, _masked, triples, _body) in enumerate(prepared):
-        keys = {(company, t) for t in triples}
-        keys.update((company, g) for t in triples for g in _gapped(t))
-        for key in keys:
-            bucket = index.setdefault(key, [])
-            pairs.update((j, i) for i in bucket)
-            bucket.append(j)
+        by_company.setdefault(company, []).append((j, triples | _gapped_set(triples)))
+    pairs: set[tuple[int, int]] = set()
+    for messages in by_company.values():
+        if len(messages) <= _PAIRWISE_UP_TO:
+            for b, (j, later) in enumerate(messages):
+                pairs.update((j, i) for i, earlier in messages[:b] if not later.isdisjoint(earlier))
+            continue
+        index: dict[tuple, list[int]] = {}
+        for j, keys in messages:
+            for key in keys:
+                bucket = index.setdefault(key, [])
+                pairs.update((j, i) for i in bucket)
+                bucket.append(j)
     return sorted(pairs)
 
 
-@by_content(maxsize=512, max_chars=32_768)
+_PAIRWISE_UP_TO = 40  # messages to one company compared pair by pair (at most 780 set comparisons)
+
+
+def _prepared_bytes(key: tuple, result: tuple) -> int:
+    """An upper bound of the bytes of a body, its masked text and its word triples (about 200
+    bytes a triple, strings included), without walking them."""
+    body, masks, _courtesy = key
+    masked, triples = result
+    return 2 * (sys.getsizeof(body) + sys.getsizeof(masked)) + 100 * len(masks) + 250 * len(triples) + 1000
+
+
+@by_content(maxsize=512, max_chars=32_768, size=_prepared_bytes)
 def _prepared(body: str, masks: tuple[str, ...], courtesy: PhraseList | None) -> tuple[str, frozenset]:
     """A message body with names masked, and its word triples (cached by content)."""
     masked = mask(without_links(body), list(masks))
     return masked, frozenset(shingles(masked, courtesy))
 
 
-@by_content(maxsize=1024, max_chars=32_768)
+def _compared_bytes(key: tuple, result: tuple) -> int:
+    """An upper bound of the bytes of a comparison's key and result: the masked text and the two
+    sets of word triples (about 200 bytes a triple, strings included), without walking them."""
+    masked, earlier, later = key
+    return 2 * sys.getsizeof(masked) + 250 * (len(earlier) + len(later)) + 1000
+
+
+@by_content(maxsize=1024, max_chars=32_768, size=_compared_bytes)
 def _compared(masked_later: str, earlier: frozenset, later: frozenset) -> tuple[float, tuple[int, int]]:
     """The similarity of two prepared messages and the longest passage the later shares."""
     score = similarity(earlier, later)
@@ -952,8 +995,7 @@ def _compared(masked_later: str, earlier: frozenset, later: frozenset) -> tuple[
 
 def _shared_passage(masked: str, other: set) -> tuple[int, int]:
     """The longest run of the text's word triples that the other message also has."""
-    tokens = words(masked)
-    stems = [stem(t[0]) for t in tokens]
+    tokens, stems, _ = stemmed_words(masked)
     best = (0, 0)
     run_start = None
     for i in range(len(tokens) - 2):

@@ -26,13 +26,16 @@ from __future__ import annotations
 
 import bisect
 import re
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import Stemmer  # PyStemmer: the Snowball stemmers in C (100x the pure-Python package)
 import yaml
 
+from .analysis import dispatch
 from .cache import by_content
 from .errors import RuleError
 from .limits import MAX_PATTERNS, MAX_RULE_FILE_BYTES, risky_pattern
@@ -42,9 +45,9 @@ from .source import FileProblem, read_regular
 CONTEXTS = ("negated", "question", "quoted", "theirs", "conditional", "requested")
 
 
-@dataclass(frozen=True)
-class Hit:
-    """Words found in a text: [start, end) offsets and the words themselves."""
+class Hit(NamedTuple):
+    """Words found in a text: [start, end) offsets and the words themselves (a named tuple: drafts
+    can hold a great many, and a tuple is made several times faster than a frozen dataclass)."""
 
     start: int
     end: int
@@ -166,6 +169,10 @@ def load_phrase_lists(folders: list[Path], *, trusted: Path | None = None) -> di
                     tuple(needs),
                     int(data.get("near") or 0),
                 )
+    # lists loaded together are scanned together: one pass over a draft finds where each may match
+    family = tuple(pl.sources for pl in lists.values() if pl.sources)
+    for pl in lists.values():
+        object.__setattr__(pl, "family", family)
     return lists
 
 
@@ -245,8 +252,17 @@ def _read_yaml(file: Path) -> dict:
 
 # --- masking -----------------------------------------------------------------------------------
 
+# Web addresses and <user@host> (the first two kinds of _URL below) are found by one regular
+# expression; a bare address (user@host.tld) by hand, from each "@" (see _mail_at), because as a
+# regular expression it starts again at every word boundary of a long dotted run ("a.a.a.a..."),
+# which costs the square of the run. Together they blank exactly what _URL's `sub` blanks.
 _URL = re.compile(r"<?\b(?:https?://|www\.|mailto:)[^\s<>()\]]+>?|<[^\s<>@]+@[^\s<>@]+>|\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
-_MD_LINK_TARGET = re.compile(r"\]\([^)\s]*\)")
+_WEB = re.compile(r"<?\b(?:https?://|www\.|mailto:)[^\s<>()\]]+>?|<[^\s<>@]+@[^\s<>@]+>")
+_MAIL_HOST = re.compile(r"@[\w-]+\.[\w.-]+\b")
+_MAIL_USER = re.compile(r"[\w.+-]")
+_WORD_CHAR = re.compile(r"\w")
+# a link target: blanked when closed; an unclosed one is passed over whole (no target starts inside it)
+_MD_LINK_TARGET = re.compile(r"\]\([^)\s]*\)?")
 _CODE = re.compile(r"`[^`\n]*`")
 
 
@@ -254,10 +270,67 @@ def blank(text: str, pattern: re.Pattern) -> str:
     return pattern.sub(lambda m: " " * len(m.group(0)), text)
 
 
+def blank_spans(text: str, spans) -> str:
+    """The text with each (start, end) span (sorted, disjoint) replaced by spaces."""
+    pieces = []
+    position = 0
+    for start, end in spans:
+        pieces.append(text[position:start])
+        pieces.append(" " * (end - start))
+        position = end
+    if not pieces:
+        return text
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def _mail_at(text: str, at: int, position: int) -> tuple[int, int] | None:
+    """The bare address whose "@" is at `at`, starting at or after `position`: it starts at the
+    first word boundary in the run of address characters before the "@", as _URL's third kind."""
+    if not _MAIL_HOST.match(text, at):
+        return None
+    run = at
+    while run > position and _MAIL_USER.match(text, run - 1):
+        run -= 1
+    for start in range(run, at):
+        before = start > 0 and _WORD_CHAR.match(text, start - 1) is not None
+        if before != (_WORD_CHAR.match(text, start) is not None):
+            return start, _MAIL_HOST.match(text, at).end()
+    return None
+
+
+def _link_spans(text: str) -> list[tuple[int, int]]:
+    """Where _URL matches, as its `sub` finds them, in linear time."""
+    spans = []
+    position = 0
+    web = _WEB.search(text)
+    at = text.find("@")
+    mail = None
+    while True:
+        if web is not None and web.start() < position:
+            web = _WEB.search(text, position)
+        while mail is None and at >= 0:
+            if at >= position:
+                mail = _mail_at(text, at, position)
+            at = text.find("@", at + 1)
+        if mail is not None and mail[0] < position:
+            mail = None
+            continue
+        if web is None and mail is None:
+            return spans
+        if mail is None or (web is not None and web.start() <= mail[0]):
+            span = web.span()
+            web = _WEB.search(text, span[1])
+        else:
+            span, mail = mail, None
+        spans.append(span)
+        position = span[1]
+
+
 def without_links(text: str) -> str:
     """The text with URLs, e-mail addresses, Markdown link targets and code spans blanked."""
-    text = blank(text, _MD_LINK_TARGET)
-    text = blank(text, _URL)
+    text = _MD_LINK_TARGET.sub(lambda m: " " * len(m.group(0)) if m.group(0).endswith(")") else m.group(0), text)
+    text = blank_spans(text, _link_spans(text))
     return blank(text, _CODE)
 
 
@@ -293,37 +366,81 @@ def stem(word: str) -> str:
     return _stemmer().stemWord(word)
 
 
-@by_content(maxsize=8192, max_chars=1 << 20)  # bounded in bytes (cache.py)
+def _words_bytes(key: tuple, result: tuple) -> int:
+    """An upper bound of the bytes of a text and its words (a 3-tuple, a string and two numbers
+    each: about 170 bytes and the word's characters), without walking them."""
+    return 2 * sys.getsizeof(key[0]) + 200 * len(result) + 100
+
+
+@by_content(maxsize=8192, max_chars=1 << 20, size=_words_bytes)  # bounded in bytes (cache.py)
 def words(text: str) -> tuple[tuple[str, int, int], ...]:
     """(word, start, end) for every word of the text (cached: the same sentences are read by
     several rules' analyses)."""
-    return tuple((m.group(0), m.start(), m.end()) for m in _WORD.finditer(text))
+    return tuple([(m[0], m.start(), m.end()) for m in _WORD.finditer(text)])
 
 
 # A full stop after these does not end a sentence ("Dear Ms. Birch", "6 a.m. shift", "e.g. this").
-_NOT_AN_END = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|St|Sr|Jr|Mt|No|vs|etc|approx|Inc|Ltd|Co|Corp|Dept|Ave|Fig|Jan|Feb|Mar|Apr|Jun|Jul|"
-    r"Aug|Sep|Sept|Oct|Nov|Dec)|\b[A-Za-z]|\b(?:[a-zA-Z]\.){1,3}[a-zA-Z])\.$"
+_ABBREVIATIONS = (
+    "Mr Mrs Ms Mx Dr Prof St Sr Jr Mt No vs etc approx Inc Ltd Co Corp Dept Ave Fig Jan Feb Mar Apr Jun Jul "
+    "Aug Sep Sept Oct Nov Dec".split()
 )
+_NOT_AN_END = re.compile(rf"(?:\b(?:{'|'.join(_ABBREVIATIONS)})|\b[A-Za-z]|\b(?:[a-zA-Z]\.){{1,3}}[a-zA-Z])\.$")
+_ABBREVIATION_SET = frozenset(_ABBREVIATIONS)
+_ABBREVIATION_LENGTHS = sorted({len(word) for word in _ABBREVIATIONS})
+_ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _not_an_end(text: str, start: int, end: int) -> bool:
+    """Whether _NOT_AN_END matches the end of text[start:end]: an abbreviation or a single letter
+    ("Ms.", "e.g.", "6 a.m.") before the full stop at end - 1. Read from the stop backwards (the
+    expression would try each of its words at each of the last characters: a run of "a. a. a." is
+    a sentence of a million false ends)."""
+    stop = end - 1
+    if stop <= start or text[stop] != ".":
+        return False
+
+    def word_starts(at: int) -> bool:  # \b before a letter at `at`, within the sentence
+        return at >= start and (at == 0 or _WORD_CHAR.match(text, at - 1) is None)
+
+    if text[stop - 1] not in _ASCII_LETTERS:
+        return False  # every kind ends in a letter before the stop
+    # a single letter; "a.b." and "e.g." end in one too (the expression's third kind adds nothing)
+    if word_starts(stop - 1):
+        return True
+    for length in _ABBREVIATION_LENGTHS:
+        if stop - length < start:
+            break
+        if text[stop - length : stop] in _ABBREVIATION_SET and word_starts(stop - length):
+            return True
+    return False
+
+
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|\n[ \t]*\n\s*|\n(?=[ \t]*(?:[-*•+]|\d+[.)]|#)\s)")
 
 
-@by_content(maxsize=2048, max_chars=1 << 20)
+def _spans_bytes(key: tuple, spans: tuple) -> int:
+    """An upper bound of the bytes of a text and its (start, end) spans, without walking them."""
+    return 2 * sys.getsizeof(key[0]) + 120 * len(spans) + 100
+
+
+@by_content(maxsize=2048, max_chars=1 << 20, size=_spans_bytes)
 def sentences(text: str) -> tuple[tuple[int, int], ...]:
     """(start, end) of each sentence (or list item, heading, or paragraph) of the text."""
     spans = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
-        before = text[start : match.start()].rstrip("\"'”’)]")
-        if match.group(0).strip(" \t") == "" or "\n" not in match.group(0):
-            # a full stop inside one line: not after an abbreviation, and not before a lower-case word
-            if _NOT_AN_END.search(before):
+        end = match.start()
+        if "\n" not in match.group(0):
+            # a full stop inside one line: not after an abbreviation, and not before a lower-case word.
+            # Only the end of the text before it is read (an abbreviation is a few letters long), so
+            # a run of false ends ("a. a. a.") costs no more than one.
+            if _not_an_end(text, start, end):
                 continue
             following = text[match.end() : match.end() + 1]
-            if following.islower() and not before.endswith(("!", "?")):
+            if following.islower() and not (end > start and text[end - 1] in "!?"):
                 continue
-        if text[start : match.start()].strip():
-            spans.append((start, match.start()))
+        if text[start:end].strip():
+            spans.append((start, end))
         start = match.end()
     if text[start:].strip():
         spans.append((start, len(text.rstrip())))
@@ -331,10 +448,17 @@ def sentences(text: str) -> tuple[tuple[int, int], ...]:
 
 
 def sentence_at(bounds: list[tuple[int, int]], offset: int) -> tuple[int, int]:
-    for start, end in bounds:
-        if start <= offset < end:
-            return start, end
-    return offset, offset
+    """The sentence of `bounds` (sorted, disjoint) holding `offset`, or (offset, offset)."""
+    index = sentence_index(bounds, offset)
+    return bounds[index] if index is not None else (offset, offset)
+
+
+def sentence_index(bounds, offset: int) -> int | None:
+    """The index of the sentence of `bounds` (sorted, disjoint) holding `offset`, if one does."""
+    index = bisect.bisect_right(bounds, (offset, _NO_END)) - 1
+    if index >= 0 and bounds[index][0] <= offset < bounds[index][1]:
+        return index
+    return None
 
 
 # --- phrases in context ------------------------------------------------------------------------
@@ -353,100 +477,265 @@ _REQUESTED = re.compile(
     re.I,
 )
 _CONDITIONAL = re.compile(r"\b(?:if|unless|in case|whether|should (?:I|we))\b", re.I)
+# where a condition's clause starts ("if" counts up to it): not at a comma before "I" or "we"
+_CONDITION_BREAK = re.compile(r"[;:—–()]|,(?!\s*(?:I|we)\b)|\b(?:but|because|so)\b")
+_QUESTION_STOP = re.compile(r"(?<=[.!])\s")  # a sentence inside the sentence ends before the "?" counts
 _QUOTES = {'"': '"', "“": "”", "«": "»"}
+_NO_END = 1 << 62
 
 
-def _inside_quotes(sentence: str, offset: int) -> bool:
-    """Whether `offset` of the sentence lies between a pair of double quotation marks."""
-    open_mark = None
-    for ch in sentence[:offset]:
-        if open_mark is None and ch in _QUOTES:
-            open_mark = ch
-        elif open_mark is not None and ch == _QUOTES[open_mark]:
-            open_mark = None
-    if open_mark is None:
+class _Sentence:
+    """What the contexts need to know about one sentence, read once (so that judging a hit costs
+    a lookup, never a walk over its sentence: a long sentence full of hits stays linear).
+
+    Each context is defined on the text *before* (or after) the hit within its sentence, as the
+    rules documentation says; these are the same answers, drawn from one reading of the sentence."""
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self.text, self.start, self.end = text, start, end
+        sentence = text[start:end]
+        self.clause_ends = [start + m.end() for m in _CLAUSE_BREAK.finditer(sentence)]
+        self.condition_ends = [start + m.end() for m in _CONDITION_BREAK.finditer(sentence)]
+        conditions = [(start + m.start(), start + m.end()) for m in _CONDITIONAL.finditer(sentence)]
+        self.condition_starts = [a for a, _ in conditions]
+        self.condition_match_ends = [b for _, b in conditions]
+        self.requested = bool(_REQUESTED.search(sentence))
+        # quotation marks: where the open mark changes, and the last place of each closing mark
+        self.quote_at: list[int] = []
+        self.quote_open: list[str | None] = []
+        open_mark = None
+        for offset, ch in enumerate(sentence):
+            if open_mark is None and ch in _QUOTES:
+                open_mark = ch
+            elif open_mark is not None and ch == _QUOTES[open_mark]:
+                open_mark = None
+            else:
+                continue
+            self.quote_at.append(start + offset)
+            self.quote_open.append(open_mark)
+        self.last_close = {close: start + sentence.rfind(close) for close in set(_QUOTES.values()) if close in sentence}
+        # the question mark: where the sentence's words end, where its closing quotes start, the last ". "
+        stripped = sentence.rstrip()
+        self.words_end = start + len(stripped)
+        self.marks_start = start + len(stripped.rstrip("\"'”’) "))
+        stops = [m.start() for m in _QUESTION_STOP.finditer(text, start, self.words_end)]
+        self.last_stop = stops[-1] if stops else None
+        self.needs: dict[re.Pattern, tuple[list[int], list[int]]] = {}
+
+    def question(self, hit: Hit) -> bool:
+        """The rest of the sentence after the hit, up to a ". " or "! " inside it, ends with "?"."""
+        if self.words_end <= hit.end:
+            return False
+        if self.last_stop is not None and self.last_stop > hit.end:
+            return False  # the part after the hit ends with "." or "!" at that stop
+        return self.marks_start > hit.end and self.text[self.marks_start - 1] == "?"
+
+    def quoted(self, hit: Hit) -> bool:
+        """The hit stands after an opening quotation mark that is closed later in the sentence."""
+        index = bisect.bisect_left(self.quote_at, hit.start) - 1
+        open_mark = self.quote_open[index] if index >= 0 else None
+        if open_mark is None:
+            return False
+        return self.last_close.get(_QUOTES[open_mark], -1) >= hit.start
+
+    def last_words(self, hit: Hit, count: int) -> str:
+        """The last `count` words of the hit's clause (the text since the last clause break)."""
+        index = bisect.bisect_right(self.clause_ends, hit.start) - 1
+        clause_start = self.clause_ends[index] if index >= 0 else self.start
+        return " ".join(_words_before(self.text, clause_start, hit.start, count))
+
+    def conditional(self, hit: Hit) -> bool:
+        """An "if", "unless", "in case"... opens the hit's clause (before the hit)."""
+        index = bisect.bisect_right(self.condition_ends, hit.start) - 1
+        clause_start = self.condition_ends[index] if index >= 0 else self.start
+        # a comma with only spaces between it and the hit ends the clause (read up to the hit,
+        # nothing follows the comma: whatever word the hit starts with)
+        last = hit.start
+        while last > self.start and self.text[last - 1].isspace():
+            last -= 1
+        if last > max(clause_start, self.start) and self.text[last - 1] == ",":
+            clause_start = last
+        index = bisect.bisect_left(self.condition_starts, clause_start)
+        return index < len(self.condition_starts) and self.condition_match_ends[index] <= hit.start
+
+    def nearest(self, pattern: re.Pattern, hit: Hit) -> tuple[int, int] | None:
+        """The match of `pattern` in the sentence nearest to the hit (the first of equals)."""
+        found = self.needs.get(pattern)
+        if found is None:
+            matches = pattern.finditer(self.text, self.start, self.end)
+            spans = [(m.start(), m.end()) for m in matches if m.end() > m.start()]
+            found = self.needs[pattern] = ([a for a, _ in spans], [b for _, b in spans])
+        starts, ends = found
+        if not starts:
+            return None
+        # the gap to the hit (0 when they overlap) shrinks over the matches before it and grows
+        # over those after it: only the last one before, those overlapping it and the first one
+        # after can be nearest (the first of equals, as `min` over all of them would take)
+        first = max(0, bisect.bisect_right(ends, hit.start) - 1)
+        last = min(len(starts) - 1, bisect.bisect_left(starts, hit.end))
+        best = min(range(first, last + 1), key=lambda i: max(0, starts[i] - hit.end, hit.start - ends[i]))
+        return starts[best], ends[best]
+
+
+def _words_before(text: str, start: int, end: int, count: int) -> list[str]:
+    """The last `count` whitespace-separated words of text[start:end], reading back only as far
+    as they reach."""
+    width = 64
+    while True:
+        low = max(start, end - width)
+        parts = text[low:end].split()
+        if low == start or len(parts) > count:
+            return parts[-count:] if count else []
+        width *= 4
+
+
+class _Reading:
+    """One text and its sentences, with each sentence's context facts read on first need."""
+
+    def __init__(self, text: str, bounds: tuple[tuple[int, int], ...]) -> None:
+        self.text = text
+        self.bounds = list(bounds)
+        self.sentences: dict[tuple[int, int], _Sentence] = {}
+
+    def sentence(self, span: tuple[int, int]) -> _Sentence:
+        found = self.sentences.get(span)
+        if found is None:
+            found = self.sentences[span] = _Sentence(self.text, *span)
+        return found
+
+    def in_context(self, hit: Hit, span: tuple[int, int], context: str) -> bool:
+        sentence = self.sentence(span)
+        if context == "question":
+            return sentence.question(hit)
+        if context == "quoted":
+            return sentence.quoted(hit)
+        if context == "theirs":
+            return bool(_THEIRS.search(sentence.last_words(hit, 6)))
+        if context == "requested":
+            return sentence.requested
+        if context == "conditional":
+            return sentence.conditional(hit)
+        if context == "negated":
+            return bool(_NEGATORS.search(sentence.last_words(hit, 4)))
         return False
-    return _QUOTES[open_mark] in sentence[offset:]
+
+
+_READINGS: dict[str, _Reading] = {}  # the last few texts read (phrase lists are scanned one after another)
+
+
+def _reading(text: str, bounds) -> _Reading:
+    bounds = tuple(bounds)
+    found = _READINGS.get(text)
+    if found is None or found.bounds != list(bounds):
+        found = _Reading(text, bounds)
+        if len(_READINGS) >= 8:
+            _READINGS.pop(next(iter(_READINGS)))
+        _READINGS[text] = found
+    return found
 
 
 def in_context(text: str, hit: Hit, sentence: tuple[int, int], context: str) -> bool:
     """Whether the hit stands in `context` (see CONTEXTS) within its sentence."""
-    start, end = sentence
-    before = text[start : hit.start]
-    if context == "question":
-        rest = text[hit.end : end].rstrip()
-        tail = re.split(r"(?<=[.!])\s", rest, maxsplit=1)[0]
-        return tail.rstrip("\"'”’) ").endswith("?")
-    if context == "quoted":
-        return _inside_quotes(text[start:end], hit.start - start)
-    if context == "theirs":
-        clause = _CLAUSE_BREAK.split(before)[-1] if before else ""
-        return bool(_THEIRS.search(" ".join(clause.split()[-6:])))
-    if context == "requested":
-        return bool(_REQUESTED.search(text[start:end]))
-    if context == "conditional":
-        clause = re.split(r"[;:—–()]|,(?!\s*(?:I|we)\b)|\b(?:but|because|so)\b", before)[-1] if before else ""
-        return bool(_CONDITIONAL.search(clause))
-    if context == "negated":
-        clause = _CLAUSE_BREAK.split(before)[-1] if before else ""
-        tail = " ".join(clause.split()[-4:])
-        return bool(_NEGATORS.search(tail))
-    return False
+    return _Reading(text, (sentence,)).in_context(hit, sentence, context)
 
 
 def find_phrases(text: str, phrases: PhraseList, bounds: list[tuple[int, int]] | None = None) -> list[Hit]:
     """Every non-overlapping match of the list's patterns that counts in its context, in order.
 
     Where several patterns match at one place, the longest wins; a match that does not count in
-    its context (see `unless`, `needs`) does not hide a match starting inside it."""
-    scanner = phrases.scanner
-    if scanner is None:
+    its context (see `unless`, `needs`) does not hide a match starting inside it. Patterns are
+    only tried where the first characters of a word can start them (analysis.dispatch)."""
+    if not phrases.sources:
         return []
+    return _find(text, phrases, bounds, _candidates(text, phrases))
+
+
+def _find(text: str, phrases: PhraseList, bounds, candidates) -> list[Hit]:
+    patterns = phrases.patterns
+    reading = None
     kept: list[Hit] = []
     position = 0
-    while True:
-        found = scanner.search(text, position)
-        if found is None:
-            return kept
-        start = found.start()
-        end = max((m.end() for m in (p.match(text, start) for p in phrases.patterns) if m), default=found.end())
-        hit = Hit(start, start + len(text[start:end].rstrip()), text[start:end].rstrip())
+    for start, indexes in candidates:
+        if start < position:
+            continue
+        end = max((m.end() for m in (patterns[i].match(text, start) for i in indexes) if m), default=-1)
+        if end < 0:
+            continue
+        words_end = start + len(text[start:end].rstrip())
+        hit = Hit(start, words_end, text[start:words_end])
         if hit.end > hit.start and (phrases.unless or phrases.needs):
-            if bounds is None:
-                bounds = sentences(text)
-            sentence = sentence_at(bounds, start)
-            if any(in_context(text, hit, sentence, c) for c in phrases.unless):
+            if reading is None:
+                reading = _reading(text, sentences(text) if bounds is None else bounds)
+            sentence = sentence_at(reading.bounds, start)
+            if any(reading.in_context(hit, sentence, c) for c in sorted(phrases.unless)):
                 hit = None
             elif phrases.needs:
-                hit = _with_needs(text, hit, sentence, phrases.needs, phrases.near)
+                hit = _with_needs(reading, hit, sentence, phrases.needs, phrases.near)
         if hit is None or hit.end <= hit.start or (kept and hit.start < kept[-1].end):
             position = start + 1
             continue
         kept.append(hit)
         position = max(hit.end, start + 1)
+    return kept
+
+
+_SCANS: dict[tuple, list] = {}  # (index, text) -> where each list's patterns may match, for the last few texts
+
+
+def _index_of(phrases: PhraseList) -> tuple[dispatch.Index, int]:
+    """The dispatch index of the lists loaded with this one, and this list's number in it."""
+    family = getattr(phrases, "family", None)
+    if not family or phrases.sources not in family:
+        family = (phrases.sources,)
+    return dispatch.index(family, re.IGNORECASE), family.index(phrases.sources)
+
+
+def _candidates(
+    text: str, phrases: PhraseList, keyed: dict[int, tuple[int, ...]] | None = None
+) -> list[tuple[int, tuple[int, ...]]]:
+    """(start, indexes of the list's patterns that may match there), in order of start. The keys
+    of every list loaded with this one are read in one pass over the text, shared by all lists.
+    `keyed`: where the keyed patterns may start, when already known (from a text this one is part of)."""
+    index, number = _index_of(phrases)
+    if keyed is not None:
+        found = keyed
+    else:
+        scanned = _SCANS.get((index, text))
+        if scanned is None:
+            scanned = index.scan(text)
+            if len(_SCANS) >= 8:
+                _SCANS.pop(next(iter(_SCANS)))
+            _SCANS[(index, text)] = scanned
+        found = scanned[number]
+    residual = index.residual[number]
+    if residual:
+        found = dict(found)
+        scanner = _scanner(tuple(phrases.sources[i] for i in residual))
+        position = 0
+        while (match := scanner.search(text, position)) is not None:
+            start = match.start()
+            found[start] = found.get(start, ()) + residual
+            position = start + 1
+    return sorted(found.items())
 
 
 def _with_needs(
-    text: str, hit: Hit, sentence: tuple[int, int], needs: tuple[re.Pattern, ...], near: int = 0
+    reading: _Reading, hit: Hit, sentence: tuple[int, int], needs: tuple[re.Pattern, ...], near: int = 0
 ) -> Hit | None:
     """The hit widened to the nearest match of each needed pattern in its sentence (the first of
     them within `near` characters of it when `near` is set), or None."""
     start, end = hit.start, hit.end
-    s_start, s_end = sentence if sentence[1] > sentence[0] else (hit.start, hit.end)
+    span = sentence if sentence[1] > sentence[0] else (hit.start, hit.end)
+    info = reading.sentence(span)
     for index, pattern in enumerate(needs):
-        found = [m for m in pattern.finditer(text, s_start, s_end) if m.end() > m.start()]
-        if not found:
+        closest = info.nearest(pattern, hit)
+        if closest is None:
             return None
-        closest = min(found, key=lambda m: _gap(hit, m))
-        if near and index == 0 and _gap(hit, closest) > near:
+        if near and index == 0 and max(0, closest[0] - hit.end, hit.start - closest[1]) > near:
             return None
-        start, end = min(start, closest.start()), max(end, closest.end())
+        start, end = min(start, closest[0]), max(end, closest[1])
+    text = reading.text
     return Hit(start, end, text[start:end])
-
-
-def _gap(hit: Hit, match: re.Match) -> int:
-    """Characters between a hit and a match (0 when they overlap)."""
-    return max(0, match.start() - hit.end, hit.start - match.end())
 
 
 # --- topics ----------------------------------------------------------------------------------
@@ -480,6 +769,7 @@ def _lexicon(topic_words: PhraseList | None, stock_words: PhraseList | None) -> 
 EMPTY_LEXICON = TopicLexicon({}, frozenset())
 
 
+@lru_cache(maxsize=65_536)  # the same pairs of words come back in every draft
 def _stems_match(a: str, b: str) -> bool:
     """Two stems name the same thing: equal, one a clipping of the other ("merch"), or one letter
     apart in a long word (a typo)."""
@@ -500,6 +790,7 @@ def _stems_match(a: str, b: str) -> bool:
     return len(short) >= 6 and _one_edit_apart(short, long)
 
 
+@lru_cache(maxsize=65_536)
 def _one_edit_apart(a: str, b: str) -> bool:
     """Damerau distance 1: one letter changed, added, dropped, or two neighbours swapped."""
     if abs(len(a) - len(b)) > 1 or a == b:
@@ -517,14 +808,18 @@ def _one_edit_apart(a: str, b: str) -> bool:
     return a[i:] == b[i + 1 :]
 
 
+_ALNUM_PARTS = re.compile(r"[^\W\d_]+|\d+")
+
+
 def _split_alnum(word: str) -> list[str]:
     """'soc2' -> ['soc', '2']; 'b2b' -> ['b', '2', 'b']; plain words unchanged."""
-    parts = re.findall(r"[^\W\d_]+|\d+", word)
+    if word.isalpha():
+        return [word]  # one part: the letters (what the expression finds in a word of letters)
+    parts = _ALNUM_PARTS.findall(word)
     return parts or [word]
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):
     stem: str
     start: int
     end: int
@@ -533,7 +828,12 @@ class _Token:
     surface: str = ""
 
 
-@by_content(maxsize=8192, max_chars=1 << 20)
+def _tokens_bytes(key: tuple, tokens: tuple) -> int:
+    """An upper bound of the bytes of a text and its tokens (six fields each), without walking them."""
+    return 2 * sys.getsizeof(key[0]) + 300 * len(tokens) + 100
+
+
+@by_content(maxsize=8192, max_chars=1 << 20, size=_tokens_bytes)
 def _tokens(text: str, lexicon: TopicLexicon) -> tuple[_Token, ...]:
     """The text's words as stems (abbreviations expanded in place: "Q3" also yields "third", "quarter")."""
     out = []
@@ -592,7 +892,11 @@ def _topic_parts(topic: str, lexicon: TopicLexicon) -> list[tuple[str, bool, str
 
 
 def topic_mention(
-    text: str, topic: str, lexicon: TopicLexicon = EMPTY_LEXICON, bounds: list[tuple[int, int]] | None = None
+    text: str,
+    topic: str,
+    lexicon: TopicLexicon = EMPTY_LEXICON,
+    bounds: list[tuple[int, int]] | None = None,
+    memo: dict | None = None,
 ) -> Hit | None:
     """Where the text touches on `topic`: the first sentence that names it, in any word order.
 
@@ -603,6 +907,8 @@ def topic_mention(
     ("plan", "process", "team": stock words and the lexicon's) count only when a topic has no
     strong word, and then all of them are needed.
     """
+    if memo is None:  # a caller looking for several topics in one text keeps it: sentences read once
+        memo = {}
     parts = _topic_parts(topic, lexicon)
     if not parts:
         return None
@@ -611,10 +917,21 @@ def topic_mention(
     needed = len(wanted) if not strong else max(1, (len(wanted) + 1) // 2)
     acronyms = [p[2] for p in parts if len(p[2]) >= 2 and p[2].isalpha() and _looks_like_acronym(topic, p[2])]
     for start, end in bounds if bounds is not None else sentences(text):
-        tokens = _tokens(text[start:end], lexicon)
+        tokens = memo.get((start, end))
+        if tokens is None:
+            tokens = memo[(start, end)] = _tokens(text[start:end], lexicon)
+            # a word met again matches as it did the first time: each distinct one is tried once,
+            # in order of first appearance; an acronym can only start at a word with its initial
+            distinct: dict[tuple[str, str], _Token] = {}
+            by_initial: dict[str, list[int]] = {}
+            for i, t in enumerate(tokens):
+                distinct.setdefault((t.stem, t.surface), t)
+                by_initial.setdefault(t.initial, []).append(i)
+            memo["distinct", start, end] = tuple(distinct.values())
+            memo["initial", start, end] = by_initial
         found: dict[str, tuple[int, int]] = {}
         for s, _, surface in wanted:
-            for t in tokens:
+            for t in memo["distinct", start, end]:
                 if _stems_match(s, t.stem) or (len(surface) >= 6 and _one_edit_apart(surface, t.surface)):
                     found.setdefault(s, (t.start, t.end))
                     break
@@ -623,7 +940,7 @@ def topic_mention(
                 if expansion is not None:
                     found.setdefault(s, expansion)
                 elif surface in acronyms:
-                    for i in range(len(tokens)):
+                    for i in memo["initial", start, end].get(surface[:1], ()):
                         j = _acronym_at(surface, tokens, i)
                         if j is not None:
                             found.setdefault(s, (tokens[i].start, tokens[j - 1].end))
@@ -631,7 +948,10 @@ def topic_mention(
         # the other way round: an acronym in the text for several words of the topic
         if len(found) < needed and len(parts) >= 2:
             topic_tokens = _tokens(topic, lexicon)
-            for word, ws, we in words(text[start:end]):
+            sentence_words = memo.get(("words", start, end))
+            if sentence_words is None:
+                sentence_words = memo["words", start, end] = words(text[start:end])
+            for word, ws, we in sentence_words:
                 if len(word) >= 2 and word.isupper() and word.isalpha() and _acronym_at(word, topic_tokens, 0):
                     for s, _, _ in wanted:
                         found.setdefault(s, (ws, we))
@@ -697,18 +1017,20 @@ def specific_details(
     word itself, when `common` is given). Numbers always count."""
     excluded = {stem(w) for w in stock} | {stem(w.lower()) for n in names for w, _, _ in words(n)}
     body_end = len(text)
-    for match in _SIGN_OFF.finditer(text):
-        if match.start() > len(text) // 3:
-            body_end = match.start()
+    for start, _ in _line_matches(text, _SIGN_OFF_LINE):
+        if start > len(text) // 3:
+            body_end = start
             break
     else:
         signature = _signature_start(text)
         if signature is not None:
             body_end = signature
-    skipped = [(m.start(), m.end()) for m in _SALUTATION.finditer(text[:body_end])]
+    skipped = list(_line_matches(text[:body_end], _SALUTATION_LINE))
+    skipped_starts = [s for s, _ in skipped]
     hits = []
     for word, start, end in words(text[:body_end]):
-        if any(s <= start < e for s, e in skipped):
+        index = bisect.bisect_right(skipped_starts, start) - 1
+        if index >= 0 and start < skipped[index][1]:
             continue
         lower = word.lower()
         if lower in STOP_WORDS or lower in stock:
@@ -721,6 +1043,7 @@ def specific_details(
     return hits
 
 
+@lru_cache(maxsize=65_536)  # the same words in every draft: each is looked up in the common words once
 def _cut_off(lower: str, common: frozenset[str]) -> bool:
     """A fragment of a word: no word itself, but the start of a common one ("opportun", "hea")."""
     if lower in common or not lower.isalpha() or len(lower) < 2 or stem(lower) in common:
@@ -740,6 +1063,34 @@ def _sorted_words(common: frozenset[str]) -> tuple[str, ...]:
     return shipped if len(shipped) == len(common) and common is common_words() else tuple(sorted(common))
 
 
+# _SALUTATION and _SIGN_OFF from a line's first character: `^\s*` under MULTILINE would start again at
+# every line break of a run of blank lines and read to its end (the square of the run).
+_SALUTATION_LINE = re.compile(
+    r"^[^\S\n]*(?:dear|hi|hello|hey|good (?:morning|afternoon|evening))\b[^\n]{0,60}$", re.I | re.M
+)
+_SIGN_OFF_LINE = re.compile(_SIGN_OFF.pattern.replace("^\\s*", "^[^\\S\\n]*", 1), re.I | re.M)
+
+
+def _line_matches(text: str, line_pattern: re.Pattern):
+    """(start, end) of each match `finditer` finds for the `^\\s*...` pattern of which `line_pattern`
+    is the one-line form: the same ends, and a start moved back over the blank lines before it
+    (as `\\s*` takes them), but not before the end of the previous match."""
+    previous_end = 0
+    for match in line_pattern.finditer(text):
+        start = match.start()
+        # blank lines (whitespace only) just before this line belong to the match
+        while start > previous_end:
+            line_start = text.rfind("\n", previous_end, start - 1) + 1
+            if line_start < previous_end:
+                line_start = previous_end
+            if text[line_start:start].isspace() and (line_start == 0 or text[line_start - 1] == "\n"):
+                start = line_start
+            else:
+                break
+        yield start, match.end()
+        previous_end = match.end()
+
+
 # --- near copies -------------------------------------------------------------------------------
 
 
@@ -748,11 +1099,46 @@ def mask(text: str, names: list[str]) -> str:
 
     The replacement keeps the length of what it replaces, so offsets in the masked text are
     offsets in the original."""
-    for name in sorted({n for n in names if n and n.strip()}, key=len, reverse=True):
-        text = re.sub(
-            rf"(?<!\w){re.escape(name)}(?!\w)", lambda m: MASK + " " * (len(m.group(0)) - 1), text, flags=re.IGNORECASE
-        )
-    return text
+    order = tuple(sorted({n for n in names if n and n.strip()}, key=len, reverse=True))
+    pieces = []
+    position = 0
+    for start, end in name_spans(text, order):
+        pieces += [text[position:start], MASK, " " * (end - start - 1)]
+        position = end
+    if not pieces:
+        return text
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def name_spans(text: str, order: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Where the names stand (as whole words, any case), as replacing each name in turn in `order`
+    would find them: a name is not found where an earlier one already stands. One pass over the
+    text finds where any of them may start (analysis.dispatch); each is then checked there."""
+    if not order or not text:
+        return []
+    index = dispatch.index((tuple(re.escape(n) for n in order),), re.IGNORECASE)
+    found = []
+    for start, ranks in index.scan(text)[0].items():
+        for rank in ranks:
+            match = _name_pattern(order[rank]).match(text, start)
+            if match:
+                found.append((rank, start, match.end()))
+    found.sort()
+    starts: list[int] = []
+    ends: list[int] = []
+    for _rank, start, end in found:
+        at = bisect.bisect_left(starts, start)
+        if (at > 0 and ends[at - 1] > start) or (at < len(starts) and starts[at] < end):
+            continue  # overlaps a name found before it (a longer one, or the same one further left)
+        starts.insert(at, start)
+        ends.insert(at, end)
+    return list(zip(starts, ends, strict=True))
+
+
+@lru_cache(maxsize=4096)
+def _name_pattern(name: str) -> re.Pattern:
+    return re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
 
 
 MASK = "Q"
@@ -763,27 +1149,52 @@ def shingle_tokens(sentence: str) -> list[str]:
     return [stem(w) for w, _, _ in words(sentence)]
 
 
+@by_content(maxsize=512, max_chars=1 << 20, size=lambda key, result: 2 * _words_bytes(key, result[0]) + 200)
+def stemmed_words(text: str) -> tuple[tuple[tuple[str, int, int], ...], tuple[str, ...], tuple[int, ...]]:
+    """The text's words, their stems and their starts: read once, shared by the near-copy stages."""
+    tokens = words(text)
+    return tokens, tuple(stem(w) for w, _, _ in tokens), tuple(start for _, start, _ in tokens)
+
+
 def shingles(text: str, courtesy: PhraseList | None, size: int = 3) -> set[tuple[str, ...]]:
     """Word n-grams (of stems) of the sentences that are not mere courtesy lines."""
     out: set[tuple[str, ...]] = set()
+    _, stems, starts = stemmed_words(text)
+    # where courtesy phrases may start, found once in the whole text (a sentence's are among them)
+    keyed = sorted(_candidates(text, courtesy, None)) if courtesy is not None and courtesy.sources else []
+    keyed_starts = [k for k, _ in keyed]
     for start, end in sentences(text):
-        sentence = text[start:end]
-        if courtesy is not None and _is_courtesy(sentence, courtesy):
-            continue
-        tokens = shingle_tokens(sentence)
+        if courtesy is not None:
+            inside = keyed[bisect.bisect_left(keyed_starts, start) : bisect.bisect_left(keyed_starts, end)]
+            if _is_courtesy(text[start:end], courtesy, {k - start: v for k, v in inside}):
+                continue
+        # a sentence's words are the text's words between its ends (no word crosses a sentence end)
+        tokens = stems[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]
         if len(tokens) < size:
             if tokens:
                 out.add(tuple(tokens))
             continue
         for i in range(len(tokens) - size + 1):
-            out.add(tuple(tokens[i : i + size]))
+            out.add(tokens[i : i + size])
     return out
 
 
-def _is_courtesy(sentence: str, courtesy: PhraseList) -> bool:
-    rest = sentence
-    for hit in reversed(find_phrases(sentence, courtesy)):
-        rest = rest[: hit.start] + rest[hit.end :]
+def _is_courtesy(sentence: str, courtesy: PhraseList, keyed: dict[int, tuple[int, ...]] | None = None) -> bool:
+    pieces = []
+    position = 0
+    if keyed is None:
+        hits = find_phrases(sentence, courtesy)
+    elif not keyed and not _index_of(courtesy)[0].residual[_index_of(courtesy)[1]]:
+        hits = []  # no courtesy phrase can start in this sentence
+    else:
+        hits = _find(sentence, courtesy, None, _candidates(sentence, courtesy, keyed))
+    if not hits:
+        return False  # nothing taken out: the sentence is not courtesy alone
+    for hit in hits:
+        pieces.append(sentence[position : hit.start])
+        position = hit.end
+    pieces.append(sentence[position:])
+    rest = "".join(pieces)  # the sentence without its courtesy phrases
     remaining = [w for w, _, _ in words(rest) if w.lower() not in STOP_WORDS and w != MASK]
     return len(remaining) <= 2 and len(rest) < len(sentence)
 
@@ -807,14 +1218,27 @@ def similarity(a: set, b: set) -> float:
     if not a or not b:
         return 0.0
     small, big = (a, b) if len(a) <= len(b) else (b, a)
-    gapped = {g for t in big for g in _gapped(t)}
+    gapped = _gapped_set(big) if isinstance(big, frozenset) else frozenset(g for t in big for g in _gapped(t))
     score = 0.0
     for triple in small:
         if triple in big:
             score += 1
-        elif any(g in gapped for g in _gapped(triple)):
-            score += REWORDED_CREDIT
+        elif len(triple) == 3:
+            a, b, c = triple
+            if (None, b, c) in gapped or (a, None, c) in gapped or (a, b, None) in gapped:
+                score += REWORDED_CREDIT
     return score / len(small)
+
+
+@lru_cache(maxsize=256)
+def _gapped_set(triples: frozenset) -> frozenset:
+    """Every triple of a message with each word left open in turn (built once per message)."""
+    out = set()
+    for triple in triples:
+        if len(triple) == 3:
+            a, b, c = triple
+            out.update(((None, b, c), (a, None, c), (a, b, None)))
+    return frozenset(out)
 
 
 # --- names in the greeting, companies named -----------------------------------------------------
@@ -932,11 +1356,26 @@ def company_mentions(text: str, company: str, distinctive: tuple[str, ...]) -> l
     hits = []
     spans = [re.escape(company.strip())] if company.strip() else []
     pattern = re.compile(rf"(?<![\w-])(?:{'|'.join(spans)})(?![\w-])", re.I) if spans else None
-    taken: list[tuple[int, int]] = []
     quoted = [(m.start(), m.end()) for m in re.finditer(r"^[ \t]*>[^\n]*", text, re.M)]
+    # spans already taken and quoted lines, each kind sorted and disjoint: an overlap is found by
+    # looking at the neighbours of a place, not by a walk over every span (a draft may name a
+    # company thousands of times)
+    taken_starts: list[int] = []
+    taken_ends: list[int] = []
+    quoted_starts = [q[0] for q in quoted]
+    quoted_ends = [q[1] for q in quoted]
+
+    def clear_of(starts: list[int], ends: list[int], a: int, b: int) -> bool:
+        at = bisect.bisect_left(starts, a)
+        return not ((at > 0 and ends[at - 1] > a) or (at < len(starts) and starts[at] < b))
 
     def free(a: int, b: int) -> bool:
-        return not any(s < b and a < e for s, e in taken + quoted)
+        return clear_of(taken_starts, taken_ends, a, b) and clear_of(quoted_starts, quoted_ends, a, b)
+
+    def take(a: int, b: int) -> None:
+        at = bisect.bisect_left(taken_starts, a)
+        taken_starts.insert(at, a)
+        taken_ends.insert(at, b)
 
     one_word = len(_NAME_WORD.findall(company)) == 1
     if pattern is not None:
@@ -945,14 +1384,14 @@ def company_mentions(text: str, company: str, distinctive: tuple[str, ...]) -> l
                 continue  # "Summit" the company, not "the summit"
             if free(m.start(), m.end()):
                 hits.append(Hit(m.start(), m.end(), m.group(0)))
-                taken.append((m.start(), m.end()))
+                take(m.start(), m.end())
     for word in distinctive:
         for m in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text, re.I):
             found = m.group(0)
             if not (found[0].isupper() or found.isupper()) or not free(m.start(), m.end()):
                 continue
             hits.append(Hit(m.start(), m.end(), found))
-            taken.append((m.start(), m.end()))
+            take(m.start(), m.end())
     return sorted(hits, key=lambda h: h.start)
 
 

@@ -215,3 +215,34 @@ def test_khal_imports_the_calendar_and_a_re_import_updates_instead_of_duplicatin
     listed = khal("list", "2026-11-26", "1d")
     assert "Tom Hadley" not in listed
     assert "Tom Hadley" in khal("list", "2026-11-27", "1d")
+
+
+def test_a_fresh_plan_from_init_has_its_thank_yous_due_then_overdue_and_no_follow_up_before_them(capsys, tmp_path):
+    code = main(
+        [
+            "init",
+            str(tmp_path),
+            "--no-input",
+            "--candidate",
+            "Jo Park",
+            "--company",
+            "Pinecrest Labs",
+            "--role",
+            "QA Lead",
+            "--date",
+            "2027-04-06",
+            "--interviewer",
+            "Mara Quinn <mara@pinecrest.example>, hiring manager",
+            "--interviewer",
+            "Leo Tan <leo@pinecrest.example>",
+        ]
+    )
+    capsys.readouterr()
+    assert code == 0
+    data = agenda_json(capsys, tmp_path, "--today", "2027-04-06")
+    thanks = [(i["status"], i["to"], i["date"]) for i in data["items"] if i["kind"] == "thank_you"]
+    assert sorted(thanks) == [("due", ["Leo Tan"], "2027-04-06"), ("due", ["Mara Quinn"], "2027-04-06")]
+    # Two weeks on, the thank-yous never went out: they are overdue, and no follow-up is due
+    # before them (nothing was sent to follow up on).
+    data = agenda_json(capsys, tmp_path, "--today", "2027-04-20")
+    assert sorted((i["status"], i["kind"]) for i in data["items"]) == [("overdue", "thank_you")] * 2

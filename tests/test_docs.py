@@ -189,8 +189,9 @@ def test_the_github_workflow_installs_from_the_git_url(git_copy, tmp_path):
         "ETIQUETTE_LINT": f"git+file://{repo}@{sha}",
         "PYTHON": sys.executable,
     }
-    # `pip` in the step is this environment's pip, told not to install anything or its dependencies.
-    script = 'pip() { "$PYTHON" -m pip "$@" --dry-run --no-deps; }\n' + install
+    # `pip` in the step is this environment's pip, told not to install anything or its dependencies, and to
+    # ignore the copy already installed (CI installs the package itself, not in editable mode).
+    script = 'pip() { "$PYTHON" -m pip "$@" --dry-run --no-deps --ignore-installed; }\n' + install
     result = subprocess.run(["bash", "-c", script], cwd=tmp_path, capture_output=True, text=True, env=env, timeout=300)
     if result.returncode and "NewConnectionError" in result.stdout + result.stderr:
         pytest.skip("pip could not reach the package index to fetch the build backend (setuptools)")

@@ -294,7 +294,9 @@ def company_cadence(plan: Plan, company: str, cadence: Cadence, today: date | No
     since_interview = [r for r in replies if on_or_before(latest.when, r.when)]
     if since_interview:
         return CompanyCadence(state="replied", reply=_latest_reply(since_interview), **base)
-    contacts = [a for a in actions if on_or_before(latest.when, a.when)]
+    # a contact: sent, or planned for today or later; a planned step whose day has passed has not
+    # happened (overdue-action says so) and starts no wait
+    contacts = [a for a in actions if on_or_before(latest.when, a.when) and not overdue_days(a, today)]
     if not contacts:
         return CompanyCadence(state="no-contact", **base)
     last_contact = contacts[-1]

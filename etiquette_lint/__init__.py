@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__version__ = "1.0.0"
+__version__ = "1.1.0"
 
 from .errors import ConfigError, EngineError, EtiquetteLintError, InputError, RuleError
 

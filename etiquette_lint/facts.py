@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import islice
 
 from .cache import by_content
 from .limits import MAX_PHRASE_FACTS
@@ -633,7 +634,7 @@ def _company_mention_facts(ctx: _Context, action: Action, distinctive: dict[str,
         scanned = without_links(segment.text)
         for company, words_of in distinctive.items():
             kept = tuple(w for w in words_of if company == own or fold(w) not in reserved)
-            for hit in company_mentions(scanned, company, kept):
+            for hit in islice(company_mentions(scanned, company, kept), MAX_PHRASE_FACTS):
                 ctx.add(
                     "company_mention",
                     action.pointer,

@@ -195,3 +195,47 @@ def test_a_30_kb_one_line_draft_gives_a_short_report(capsys, tmp_path):
     for finding in findings:
         per_rule[finding["rule"]] = per_rule.get(finding["rule"], 0) + 1
     assert per_rule["unfilled-placeholder"] == limits.MAX_FINDINGS_PER_RULE
+
+
+def test_company_mentions_are_capped_like_phrase_facts(tmp_path, monkeypatch):
+    """A draft that names another company of the plan thousands of times gives at most
+    MAX_PHRASE_FACTS company_mention facts for it, as phrase hits are capped."""
+    from datetime import date
+
+    import etiquette_lint.lint as lint_module
+    from etiquette_lint import lint_path
+    from etiquette_lint.limits import MAX_PHRASE_FACTS
+
+    built = []
+    original = lint_module.build_facts
+
+    def recording(*args, **kwargs):
+        facts = original(*args, **kwargs)
+        built.extend(facts)
+        return facts
+
+    monkeypatch.setattr(lint_module, "build_facts", recording)
+    monkeypatch.setenv("ETIQUETTE_LINT_NO_CACHE", "1")
+    (tmp_path / "dana.txt").write_text("Dana, thank you. " + "Cobaltline " * 5000, encoding="utf-8")
+    (tmp_path / "p.plan.yaml").write_text(
+        """\
+version: 1
+candidate: {name: Jordan Lee}
+interviews:
+  - id: a
+    company: Harbor Analytics
+    date: 2027-03-02
+    interviewers: [{id: dana, name: Dana Whitfield, email: dana@harbor.example}]
+  - id: b
+    company: Cobaltline Systems
+    date: 2027-03-03
+    interviewers: [{id: omar, name: Omar Haddad, email: omar@cobalt.example}]
+actions:
+  - {kind: thank_you, channel: email, to: dana, date: 2027-03-02, draft: dana.txt}
+""",
+        encoding="utf-8",
+    )
+    report = lint_path(str(tmp_path / "p.plan.yaml"), today=date(2027, 3, 10))
+    mentions = [f for f in built if f["type"] == "company_mention"]
+    assert 0 < len(mentions) <= MAX_PHRASE_FACTS
+    assert any(f.rule == "other-company-named" for f in report.findings)

@@ -15,6 +15,8 @@ import jsonschema
 import pytest
 import yaml
 
+from conftest import git_copy_of_package
+
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = json.loads((ROOT / "schemas" / "plan.schema.json").read_text(encoding="utf-8"))
 PLAN_DOC = ROOT / "docs" / "plan-format.md"
@@ -153,26 +155,7 @@ def git_copy(tmp_path_factory) -> tuple[Path, str]:
     if shutil.which("git") is None:
         pytest.skip("git is not installed (Debian/Ubuntu: apt-get install git)")
     repo = tmp_path_factory.mktemp("etiquette-lint-repo")
-    for name in (
-        "pyproject.toml",
-        "README.md",
-        ".pre-commit-hooks.yaml",
-        "etiquette_lint",
-        "rules",
-        "schemas",
-        "src_c",
-    ):
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, repo / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-        else:
-            shutil.copy(source, repo / name)
-    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "commit.gpgsign=false"]
-    subprocess.run(git + ["init", "-q"], cwd=repo, check=True)
-    subprocess.run(git + ["add", "-A"], cwd=repo, check=True)
-    subprocess.run(git + ["commit", "-q", "-m", "etiquette-lint"], cwd=repo, check=True)
-    sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True, check=True).stdout
-    return repo, sha.strip()
+    return repo, git_copy_of_package(repo)
 
 
 def test_the_github_workflow_installs_from_the_git_url(git_copy, tmp_path):

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import EXAMPLES, ROOT
+from conftest import EXAMPLES, ROOT, git_copy_of_package
 
 HOOKS = ROOT / "examples" / "hooks"
 LINT = f"{sys.executable} -m etiquette_lint"
@@ -201,15 +201,6 @@ def test_the_git_send_email_hook_stops_a_message_with_findings(plan, sendmail, t
 
 # --- pre-commit ----------------------------------------------------------------------------------
 
-HOOK_REPO_FILES = (
-    "pyproject.toml",
-    "README.md",
-    ".pre-commit-hooks.yaml",
-    "etiquette_lint",
-    "rules",
-    "schemas",
-    "src_c",
-)
 
 CLEAN_PLAN = """\
 version: 1
@@ -247,16 +238,7 @@ def hook_repo(tmp_path_factory) -> Path:
     except ImportError:
         pytest.skip("pre-commit is not installed (it is in the `test` extra: pip install '.[test]')")
     repo = tmp_path_factory.mktemp("hook-repo")
-    for name in HOOK_REPO_FILES:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, repo / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-        else:
-            shutil.copy(source, repo / name)
-    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "commit.gpgsign=false"]
-    subprocess.run(git + ["init", "-q"], cwd=repo, check=True)
-    subprocess.run(git + ["add", "-A"], cwd=repo, check=True)
-    subprocess.run(git + ["commit", "-q", "-m", "etiquette-lint"], cwd=repo, check=True)
+    git_copy_of_package(repo)
     return repo
 
 

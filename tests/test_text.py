@@ -485,6 +485,62 @@ def test_greeting_name_line_and_own_timeline_are_no_detail():
     assert _detail(slot) < 3
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I would therefore request a final decision no later than the 20th.",  # demand, formal register
+        "I must insist on an answer regarding the warehouse lead position no later than Monday, May 3.",
+        "Failing a reply by Thursday, I will take the other position.",  # condition in other words
+        "In the absence of an answer by noon Friday, I'll go elsewhere.",
+        "I'd welcome your answer by the 9th. After that date I will have to withdraw.",
+        "gonna need a yes or no by tomorrow",  # casual, no "I"
+        "Kindly advise by end of day whether an offer is coming.",
+        "Please give me decision by the 5th.",  # no article
+    ],
+)
+def test_ultimatum_kinds(text):
+    assert hits("ultimatum", text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I expect an offer from another firm next week and hope to decide by the 20th.",  # not theirs
+        "I would appreciate hearing about next steps whenever you have them.",
+        "Kindly advise by Friday if you need my transcripts.",
+    ],
+)
+def test_ultimatum_near_misses(text):
+    assert hits("ultimatum", text) == [], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'll swing by the shop again on Monday.",  # chasing in person, announced
+        "I'll pop in on Friday to see where things stand.",
+        "I called Tuesday and again this morning.",  # repeated already
+        "I'll give you a call Thursday, and again Friday if I miss you.",
+        "I'll keep dropping by until I hear something.",
+    ],
+)
+def test_pushy_in_person_and_by_phone(text):
+    assert hits("pushy", text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I am waiting for your answer.",  # a closing in a second language, as "I look forward to it"
+        "I'll stop by the front desk to drop off my certificate.",
+        "I came in on Monday and again on Wednesday for the two interviews.",
+        "I'll come in again for the second round whenever suits you.",
+    ],
+)
+def test_pushy_near_misses(text):
+    assert hits("pushy", text) == [], text
+
+
 def test_polite_close_by_silence_is_not_an_ultimatum():
     assert hits("ultimatum", "Unless I hear differently by Friday, I'll take it that you've gone another way.") == []
     assert hits("ultimatum", "If I don't hear back by Friday, I will assume you have moved on.") == []

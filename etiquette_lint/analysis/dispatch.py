@@ -19,6 +19,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ..core import kept
+from ..regex_cache import compile_pattern
+
 try:
     import _sre
     from re import _casefix, _parser
@@ -151,35 +154,45 @@ def _trie(keys) -> str:
     return emit(tree)
 
 
+def _tables(lists: tuple[tuple[str, ...], ...], flags: int) -> tuple[dict, list, str]:
+    """(key -> ((list number, pattern indexes), ...), per list the indexes of the patterns that have
+    no key, the tree of all keys as a regular expression)."""
+    by_key: dict[str, list[tuple[int, int]]] = {}
+    residual_lists: list[tuple[int, ...]] = []
+    for number, sources in enumerate(lists):
+        residual = []
+        for index, source in enumerate(sources):
+            found = keys(source, flags)
+            if found is None:
+                residual.append(index)
+                continue
+            for key in found:
+                by_key.setdefault(key, []).append((number, index))
+        residual_lists.append(tuple(residual))
+    # a key's hits include those of the keys it begins with ("i am l" also holds "i "'s)
+    merged_keys: dict[str, tuple[tuple[int, tuple[int, ...]], ...]] = {}
+    for key in by_key:
+        merged: dict[int, list[int]] = {}
+        for length in range(1, len(key) + 1):
+            for number, index in by_key.get(key[:length], ()):
+                merged.setdefault(number, []).append(index)
+        merged_keys[key] = tuple((number, tuple(indexes)) for number, indexes in merged.items())
+    return merged_keys, residual_lists, _trie(by_key) if by_key else ""
+
+
 class Index:
     """The keys of the patterns of several phrase lists (the lists a draft is scanned for), read
     in one pass over a draft: `scan(text)` gives, per list, where its patterns may match."""
 
     def __init__(self, lists: tuple[tuple[str, ...], ...], flags: int) -> None:
         self.lists = lists
-        by_key: dict[str, list[tuple[int, int]]] = {}
-        self.residual: list[tuple[int, ...]] = []
-        for number, sources in enumerate(lists):
-            residual = []
-            for index, source in enumerate(sources):
-                found = keys(source, flags)
-                if found is None:
-                    residual.append(index)
-                    continue
-                for key in found:
-                    by_key.setdefault(key, []).append((number, index))
-            self.residual.append(tuple(residual))
-        # a key's hits include those of the keys it begins with ("i am l" also holds "i "'s)
-        self.by_key: dict[str, tuple[tuple[int, tuple[int, ...]], ...]] = {}
-        for key in by_key:
-            merged: dict[int, list[int]] = {}
-            for length in range(1, len(key) + 1):
-                for number, index in by_key.get(key[:length], ()):
-                    merged.setdefault(number, []).append(index)
-            self.by_key[key] = tuple((number, tuple(indexes)) for number, indexes in merged.items())
+        # the same for the same lists every run: kept between runs (core/kept.py)
+        self.by_key, self.residual, trie = kept.table(
+            "dispatch", (lists, int(flags), KEY, _CAP), (__file__,), lambda: _tables(lists, flags)
+        )
         # where a key begins: a word start (as the phrase patterns require) in the folded text; the
         # tree is greedy, so the group is the longest key the text there begins with
-        self.starts = re.compile(rf"(?<![\w])(?=({_trie(by_key)}))") if by_key else None
+        self.starts = compile_pattern(rf"(?<![\w])(?=({trie}))") if trie else None
 
     def scan(self, text: str) -> list[dict[int, tuple[int, ...]]]:
         """Per list: start -> indexes of the patterns that may match there (residual ones excluded)."""

@@ -131,17 +131,17 @@ def collect(*, corpora: bool = True, hostile: bool = True) -> Iterator[tuple[str
             label = corpus.relative_to(ROOT)
             cases = quality.load_cases(corpus)
             by_id = {c["id"]: c for c in cases}
-            work = quality._Workspace(corpus)
+            work = quality._Workspace()
             try:
                 for case in cases:
-                    plan = quality.case_plan(case, work.draft(case["draft"]))
+                    plan = quality.case_plan(case, work.draft(case))
                     text = yaml.safe_dump(plan, sort_keys=False, allow_unicode=True, width=100)
                     yield f"corpus {label} {case['id']}", _lint_text(text, work.dir, case["id"], EXAMPLE_TODAY)
                 for pair in quality.load_pairs(corpus):
                     a, b = by_id.get(pair["a"]), by_id.get(pair["b"])
                     if a is None or b is None:
                         continue
-                    plan = quality.pair_plan(a, b, work.draft(a["draft"]), work.draft(b["draft"]))
+                    plan = quality.pair_plan(a, b, work.draft(a), work.draft(b))
                     text = yaml.safe_dump(plan, sort_keys=False, allow_unicode=True, width=100)
                     yield f"pair {label} {a['id']}/{b['id']}", _lint_text(text, work.dir, "pair", EXAMPLE_TODAY)
             finally:

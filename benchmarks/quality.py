@@ -1,8 +1,14 @@
 """Measure the text rules on the labelled corpus: precision, recall and F1 per rule.
 
-    python benchmarks/quality.py [--corpus tests/corpus] [--quiet] [--json]
+    python benchmarks/quality.py [--corpus DIR ...] [--set NAME ...] [--by-set] [--quiet] [--json]
 
-Each case of `tests/corpus/cases-*.yaml` becomes a one-interview plan exactly as
+The development corpus is `tests/corpus/` plus the two retired held-out sets
+(`tests/corpus-holdout/`, `tests/corpus-holdout-2/`, measured once each and then folded into
+development data); `--corpus` (repeatable) measures other folders instead. A case's *set* is its
+id prefix (`dev` for `ty-`/`fu-`, then `bd`, `bd2`, `ho`, `h2`, ...); `--set` keeps only those
+sets, `--by-set` prints one table per set after the whole.
+
+Each case of `cases-*.yaml` becomes a one-interview plan exactly as
 `tests/corpus/README.md` says (through `etiquette_lint.examples.wrap_draft`), with the real draft
 file next to it, and the real linter runs with only the text rules selected. Each pair of
 `pairs.yaml` becomes a plan with two interviewers at one company, each thanked by one of the two
@@ -16,6 +22,7 @@ import json
 import shutil
 import sys
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +33,11 @@ from etiquette_lint.examples import EXAMPLE_TODAY, INTERVIEW_DAY, wrap_draft
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus"
+# The retired held-out sets are development data since 2026-12-03 (their READMEs say why).
+DEV_CORPORA = (CORPUS, ROOT / "tests" / "corpus-holdout", ROOT / "tests" / "corpus-holdout-2")
+# topic-not-mentioned read word by word: a case whose `topic_touch` is `paraphrased` counts as not
+# touching its topics (the labels count a paraphrase as touched). Reported beside the labels' reading.
+NAMED_READING = "topic-not-mentioned (named)"
 
 TEXT_RULES = (
     "carbon-copy",
@@ -93,6 +105,8 @@ class Measurement:
 
     def scores(self) -> dict[str, Score]:
         out = {rule: Score(rule) for rule in TEXT_RULES}
+        if any(j.rule == NAMED_READING for j in self.judgements):
+            out[NAMED_READING] = Score(NAMED_READING)
         for j in self.judgements:
             s = out[j.rule]
             if j.expected and j.got:
@@ -106,20 +120,43 @@ class Measurement:
         return out
 
     def misjudged(self) -> list[Judgement]:
-        return [j for j in self.judgements if j.expected != j.got]
+        return [j for j in self.judgements if j.expected != j.got and j.rule != NAMED_READING]
+
+    def of_set(self, name: str) -> Measurement:
+        """The judgements of one set (`case_set`); a pair belongs to the set of its first draft."""
+        out = Measurement(judgements=[j for j in self.judgements if case_set(j.case) == name])
+        out.cases = len({j.case for j in out.judgements if " / " not in j.case})
+        out.pairs = len({j.case for j in out.judgements if " / " in j.case})
+        return out
 
 
-def load_cases(corpus: Path = CORPUS) -> list[dict]:
+def case_set(case_id: str) -> str:
+    """The set a case (or pair, "a / b") comes from: its id prefix; `dev` for the 1.0 ty-/fu- cases."""
+    prefix = case_id.split("-", 1)[0]
+    return "dev" if prefix in ("ty", "fu") else prefix
+
+
+def _corpora(corpus: Path | Sequence[Path] | None) -> list[Path]:
+    if corpus is None:
+        return list(DEV_CORPORA)
+    return [Path(corpus)] if isinstance(corpus, (str, Path)) else [Path(c) for c in corpus]
+
+
+def load_cases(corpus: Path | Sequence[Path] | None = None) -> list[dict]:
+    """Every case of the corpora, each with `_dir`, the folder its `draft` path is relative to."""
     cases = []
-    for file in sorted(corpus.glob("cases-*.yaml")):
-        cases.extend(yaml.safe_load(file.read_text(encoding="utf-8")) or [])
+    for folder in _corpora(corpus):
+        for file in sorted(folder.glob("cases-*.yaml")):
+            for case in yaml.safe_load(file.read_text(encoding="utf-8")) or []:
+                cases.append({**case, "_dir": folder})
     return cases
 
 
-def load_pairs(corpus: Path = CORPUS) -> list[dict]:
+def load_pairs(corpus: Path | Sequence[Path] | None = None) -> list[dict]:
     pairs = []
-    for file in sorted(corpus.glob("pairs*.yaml")):
-        pairs.extend(yaml.safe_load(file.read_text(encoding="utf-8")) or [])
+    for folder in _corpora(corpus):
+        for file in sorted(folder.glob("pairs*.yaml")):
+            pairs.extend(yaml.safe_load(file.read_text(encoding="utf-8")) or [])
     return pairs
 
 
@@ -209,13 +246,12 @@ def _trigger(report, finding) -> str:
 class _Workspace:
     """A temporary folder holding copies of the drafts; plans are linted in memory against it."""
 
-    def __init__(self, corpus: Path) -> None:
-        self.corpus = corpus
+    def __init__(self) -> None:
         self.dir = Path(tempfile.mkdtemp(prefix="etiquette-quality-"))
         (self.dir / "drafts").mkdir()
 
-    def draft(self, relative: str) -> str:
-        source = self.corpus / relative
+    def draft(self, case: dict) -> str:
+        source = case["_dir"] / case["draft"]
         target = self.dir / "drafts" / source.name
         if not target.exists():
             shutil.copyfile(source, target)
@@ -231,16 +267,28 @@ class _Workspace:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def measure(corpus: Path = CORPUS) -> Measurement:
-    """Lint every case and pair of the corpus and collect one judgement per (rule, case)."""
+def named_reading(case: dict, expected: set[str]) -> bool:
+    """Whether topic-not-mentioned should fire when only a topic *named* in words counts as touched."""
+    if case.get("topic_touch") == "paraphrased" and "generic-message" not in expected:
+        return True
+    return "topic-not-mentioned" in expected
+
+
+def measure(corpus: Path | Sequence[Path] | None = None, sets: Sequence[str] = ()) -> Measurement:
+    """Lint every case and pair of the corpora and collect one judgement per (rule, case).
+
+    `sets` (case_set names) keeps only those cases and the pairs whose first draft is among them.
+    """
     out = Measurement()
     cases = load_cases(corpus)
     by_id = {c["id"]: c for c in cases}
-    work = _Workspace(corpus)
+    if sets:
+        cases = [c for c in cases if case_set(c["id"]) in sets]
+    work = _Workspace()
     try:
         for case in cases:
             rules = judged_rules(case)
-            plan = case_plan(case, work.draft(case["draft"]))
+            plan = case_plan(case, work.draft(case))
             report = work.lint(plan, case["id"], rules)
             pointer = MESSAGE_POINTER[case["kind"]]
             expected = set(case.get("expect") or [])
@@ -251,11 +299,15 @@ def measure(corpus: Path = CORPUS) -> Measurement:
                 out.judgements.append(
                     Judgement(rule, case["id"], rule in expected, bool(found), triggers, case.get("note", ""))
                 )
+                if rule == "topic-not-mentioned" and "topic_touch" in case:
+                    out.judgements.append(
+                        Judgement(NAMED_READING, case["id"], named_reading(case, expected), bool(found), triggers)
+                    )
         for pair in load_pairs(corpus):
             a, b = by_id.get(pair["a"]), by_id.get(pair["b"])
-            if a is None or b is None:
+            if a is None or b is None or (sets and case_set(a["id"]) not in sets):
                 continue
-            plan = pair_plan(a, b, work.draft(a["draft"]), work.draft(b["draft"]))
+            plan = pair_plan(a, b, work.draft(a), work.draft(b))
             report = work.lint(plan, f"{a['id']}--{b['id']}", ["carbon-copy"])
             found = [f for f in report.findings if f.rule == "carbon-copy"]
             out.pairs += 1
@@ -274,7 +326,7 @@ def measure(corpus: Path = CORPUS) -> Measurement:
     return out
 
 
-def pair_similarities(corpus: Path = CORPUS) -> list[tuple[dict, float]]:
+def pair_similarities(corpus: Path | Sequence[Path] | None = None) -> list[tuple[dict, float]]:
     """Each pair of pairs.yaml with the similarity the linter measures (for docs/quality.md)."""
     from etiquette_lint.facts import build_facts
     from etiquette_lint.plan import load_plan
@@ -282,14 +334,14 @@ def pair_similarities(corpus: Path = CORPUS) -> list[tuple[dict, float]]:
 
     by_id = {c["id"]: c for c in load_cases(corpus)}
     phrases = load_rules().phrases
-    work = _Workspace(corpus)
+    work = _Workspace()
     out = []
     try:
         for pair in load_pairs(corpus):
             a, b = by_id.get(pair["a"]), by_id.get(pair["b"])
             if a is None or b is None:
                 continue
-            plan_dict = pair_plan(a, b, work.draft(a["draft"]), work.draft(b["draft"]))
+            plan_dict = pair_plan(a, b, work.draft(a), work.draft(b))
             text = yaml.safe_dump(plan_dict, sort_keys=False, allow_unicode=True, width=100)
             plan = load_plan(str(work.dir / "pair.plan.yaml"), today=EXAMPLE_TODAY, text=text, base_dir=work.dir)
             facts = [f for f in build_facts(plan, phrases, only_text=True) if f["type"] == "draft_pair"]
@@ -299,14 +351,26 @@ def pair_similarities(corpus: Path = CORPUS) -> list[tuple[dict, float]]:
     return out
 
 
-def render(m: Measurement, *, quiet: bool = False) -> str:
+def _sets(m: Measurement) -> list[str]:
+    return list(dict.fromkeys(case_set(j.case) for j in m.judgements))
+
+
+def _table(m: Measurement, title: str) -> list[str]:
     lines = [
-        f"{m.cases} cases, {m.pairs} pairs",
+        f"{title}{m.cases} cases, {m.pairs} pairs",
         "",
-        f"{'rule':<26}{'prec':>7}{'recall':>8}{'F1':>7}{'TP':>5}{'FP':>5}{'FN':>5}{'TN':>5}",
+        f"{'rule':<30}{'prec':>7}{'recall':>8}{'F1':>7}{'TP':>5}{'FP':>5}{'FN':>5}{'TN':>5}",
     ]
     for s in m.scores().values():
-        lines.append(f"{s.rule:<26}{s.precision:>7.3f}{s.recall:>8.3f}{s.f1:>7.3f}{s.tp:>5}{s.fp:>5}{s.fn:>5}{s.tn:>5}")
+        lines.append(f"{s.rule:<30}{s.precision:>7.3f}{s.recall:>8.3f}{s.f1:>7.3f}{s.tp:>5}{s.fp:>5}{s.fn:>5}{s.tn:>5}")
+    return lines
+
+
+def render(m: Measurement, *, quiet: bool = False, by_set: bool = False) -> str:
+    lines = _table(m, "")
+    if by_set:
+        for name in _sets(m):
+            lines += ["", *_table(m.of_set(name), f"set {name}: ")]
     if not quiet:
         wrong = m.misjudged()
         lines += ["", f"misjudged: {len(wrong)}"]
@@ -320,14 +384,33 @@ def render(m: Measurement, *, quiet: bool = False) -> str:
     return "\n".join(lines)
 
 
+def _score_table(m: Measurement) -> dict[str, dict]:
+    return {
+        s.rule: {
+            "precision": round(s.precision, 4),
+            "recall": round(s.recall, 4),
+            "f1": round(s.f1, 4),
+            "tp": s.tp,
+            "fp": s.fp,
+            "fn": s.fn,
+            "tn": s.tn,
+        }
+        for s in m.scores().values()
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", default=str(CORPUS))
+    parser.add_argument(
+        "--corpus", action="append", help="a corpus folder (repeatable); default: the development corpus"
+    )
+    parser.add_argument("--set", action="append", default=[], help="only the cases of this set (id prefix; repeatable)")
+    parser.add_argument("--by-set", action="store_true", help="also one table per set")
     parser.add_argument("--quiet", action="store_true", help="figures only, no misjudged cases")
     parser.add_argument("--json", action="store_true", help="figures and misjudgements as JSON")
     parser.add_argument("--pairs", action="store_true", help="table the carbon-copy pairs by similarity")
     args = parser.parse_args(argv)
-    corpus = Path(args.corpus)
+    corpus = [Path(c) for c in args.corpus] if args.corpus else None
     if args.pairs:
         for pair, score in sorted(pair_similarities(corpus), key=lambda x: -x[1]):
             print(
@@ -335,23 +418,13 @@ def main(argv: list[str] | None = None) -> int:
                 f"{pair['a']} / {pair['b']}  ({pair.get('note', '')})"
             )
         return 0
-    m = measure(corpus)
+    m = measure(corpus, args.set)
     if args.json:
         data = {
             "cases": m.cases,
             "pairs": m.pairs,
-            "rules": {
-                s.rule: {
-                    "precision": round(s.precision, 4),
-                    "recall": round(s.recall, 4),
-                    "f1": round(s.f1, 4),
-                    "tp": s.tp,
-                    "fp": s.fp,
-                    "fn": s.fn,
-                    "tn": s.tn,
-                }
-                for s in m.scores().values()
-            },
+            "rules": _score_table(m),
+            "sets": {name: _score_table(m.of_set(name)) for name in _sets(m)},
             "misjudged": [
                 {"rule": j.rule, "case": j.case, "expected": j.expected, "got": j.got, "triggers": list(j.triggers)}
                 for j in m.misjudged()
@@ -359,7 +432,7 @@ def main(argv: list[str] | None = None) -> int:
         }
         print(json.dumps(data, indent=2))
     else:
-        print(render(m, quiet=args.quiet))
+        print(render(m, quiet=args.quiet, by_set=args.by_set))
     return 0
 
 

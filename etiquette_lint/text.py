@@ -1254,6 +1254,9 @@ _GREETING = re.compile(
     r"evening|bonjour|hola)\b",
     re.I,
 )
+# a line above the greeting in a plain-text or Markdown draft: a mail header written out by hand
+# ("Subject: Thank you", "**To:** Wen Zhao") or a Markdown heading
+_HEADER_LINE = re.compile(r"\s*(?:[*_]{0,2}(?:subject|subj|re|fwd?|to|from|cc|bcc|date|sent)\s*:|#{1,6}\s)", re.I)
 # where the addressed part of a salutation ends: a comma, colon, dash, exclamation, or the line
 _ADDRESS_END = re.compile(r"[,:;!?\n—–]|\s-\s|\s-$|\.(?=\s+[A-Z])|\.\s*$")
 
@@ -1284,6 +1287,8 @@ def greeting_names(text: str) -> tuple[GreetingName, ...]:
     out: list[GreetingName] = []
     lines = [(m.start(), m.group(0)) for m in re.finditer(r"[^\n]*", text) if m.group(0).strip()]
     lines = [(s, line) for s, line in lines if not line.lstrip().startswith(">")]
+    while lines and _HEADER_LINE.match(lines[0][1]):
+        del lines[0]  # "Subject: ..." atop a .txt/.md draft, a Markdown title: the greeting follows
     if not lines:
         return ()
     start, line = lines[0]

@@ -3,14 +3,9 @@ inputs and builder code; a bad file costs only time."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from etiquette_lint.analysis import dispatch
 from etiquette_lint.core import kept
-from etiquette_lint.resources import rules_dir
-from etiquette_lint.text import load_phrase_lists
 
 
 @pytest.fixture
@@ -25,28 +20,6 @@ def empty_cache(tmp_path, monkeypatch):
 def _new_run(monkeypatch) -> None:
     kept._save()
     monkeypatch.setattr(kept, "_tables", {})
-
-
-def _family() -> tuple[tuple[str, ...], ...]:
-    return next(iter(load_phrase_lists([rules_dir()]).values())).family
-
-
-def test_a_kept_dispatch_index_is_the_index_a_build_gives(empty_cache, monkeypatch):
-    family = _family()
-    built = dispatch.Index(family, re.IGNORECASE)
-    _new_run(monkeypatch)
-    assert (empty_cache / kept.file_name("dispatch")).is_file()
-
-    def no_build(*args):
-        raise AssertionError("built again")
-
-    monkeypatch.setattr(dispatch, "_tables", no_build)
-    read = dispatch.Index(family, re.IGNORECASE)
-    assert read.by_key == built.by_key
-    assert read.residual == built.residual
-    assert read.starts == built.starts
-    text = "I wanted to follow up. Just checking in, as I will be deciding by Friday."
-    assert read.scan(text) == built.scan(text)
 
 
 def test_other_inputs_or_other_builder_code_build_again(empty_cache, monkeypatch, tmp_path):

@@ -370,6 +370,9 @@ from etiquette_lint.text import common_words, company_mentions, distinctive_word
         ("Thank you for the time, Wen.", []),
         ("Hi, hope you are well.", []),
         ("> Hi Wen,\n> quoted\n\nHi Oksana,", [("Oksana", True)]),
+        ("Subject: Thank you for Tuesday\n\nHi Wen,\n\nThanks.", [("Wen", True)]),
+        ("**Subject:** Thanks\nTo: Oksana Petrenko\n\nWen,\nthank you.", [("Wen", True)]),
+        ("# Thank you\n\nDear Mr. Zhao:\n", [("Zhao", True)]),
     ],
 )
 def test_greeting_names(text, expected):
@@ -409,6 +412,18 @@ actions:
 def test_wrong_name_on_the_greeting_only(text, fires):
     report = lint_text(_plan_two_people(text, aliases="[Ksenia]"), select=["wrong-name"], today=EXAMPLE_TODAY)
     assert bool(report.findings) is fires, [f.message for f in report.findings]
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".md"])
+def test_wrong_name_sees_the_greeting_below_a_subject_line(tmp_path, suffix):
+    """A plain-text or Markdown draft that opens with "Subject: ..." still has its greeting read."""
+    (tmp_path / f"oksana{suffix}").write_text(
+        "Subject: Thank you for the on-call walkthrough\n\nHi Wen,\n\nThank you for the walkthrough.\n",
+        encoding="utf-8",
+    )
+    plan = _plan_two_people("x").replace('text: "x"', f"draft: oksana{suffix}")
+    report = lint_text(plan, base_dir=tmp_path, select=["wrong-name"], today=EXAMPLE_TODAY)
+    assert [(f.rule, f.line) for f in report.findings] == [("wrong-name", 3)], [f.message for f in report.findings]
 
 
 def test_distinctive_words_skip_common_words_and_legal_suffixes():

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 
-from ..core import kept
+from ..core.digest import hexdigest
 from ..regex_cache import compile_pattern
 
 try:
@@ -154,45 +155,56 @@ def _trie(keys) -> str:
     return emit(tree)
 
 
-def _tables(lists: tuple[tuple[str, ...], ...], flags: int) -> tuple[dict, list, str]:
-    """(key -> ((list number, pattern indexes), ...), per list the indexes of the patterns that have
-    no key, the tree of all keys as a regular expression)."""
-    by_key: dict[str, list[tuple[int, int]]] = {}
-    residual_lists: list[tuple[int, ...]] = []
-    for number, sources in enumerate(lists):
-        residual = []
-        for index, source in enumerate(sources):
-            found = keys(source, flags)
-            if found is None:
-                residual.append(index)
-                continue
-            for key in found:
-                by_key.setdefault(key, []).append((number, index))
-        residual_lists.append(tuple(residual))
-    # a key's hits include those of the keys it begins with ("i am l" also holds "i "'s)
-    merged_keys: dict[str, tuple[tuple[int, tuple[int, ...]], ...]] = {}
-    for key in by_key:
-        merged: dict[int, list[int]] = {}
-        for length in range(1, len(key) + 1):
-            for number, index in by_key.get(key[:length], ()):
-                merged.setdefault(number, []).append(index)
-        merged_keys[key] = tuple((number, tuple(indexes)) for number, indexes in merged.items())
-    return merged_keys, residual_lists, _trie(by_key) if by_key else ""
-
-
 class Index:
     """The keys of the patterns of several phrase lists (the lists a draft is scanned for), read
-    in one pass over a draft: `scan(text)` gives, per list, where its patterns may match."""
+    in one pass over a draft: `scan(text)` gives, per list, where its patterns may match.
 
-    def __init__(self, lists: tuple[tuple[str, ...], ...], flags: int) -> None:
+    Deriving the keys parses every pattern (about a tenth of a second for the built-in lists):
+    `table()` gives what is derived, `from_table` rebuilds the index from it, and the built-in
+    lists' table is generated into `_dispatch_table.py` (see `index`)."""
+
+    def __init__(self, lists: tuple[tuple[str, ...], ...], flags: int, compile=re.compile) -> None:
+        by_key: dict[str, list[tuple[int, int]]] = {}
+        residual: list[tuple[int, ...]] = []
+        for number, sources in enumerate(lists):
+            left = []
+            for index, source in enumerate(sources):
+                found = keys(source, flags)
+                if found is None:
+                    left.append(index)
+                    continue
+                for key in found:
+                    by_key.setdefault(key, []).append((number, index))
+            residual.append(tuple(left))
+        # a key's hits include those of the keys it begins with ("i am l" also holds "i "'s)
+        merged_by_key: dict[str, tuple[tuple[int, tuple[int, ...]], ...]] = {}
+        for key in sorted(by_key):
+            merged: dict[int, list[int]] = {}
+            for length in range(1, len(key) + 1):
+                for number, index in by_key.get(key[:length], ()):
+                    merged.setdefault(number, []).append(index)
+            merged_by_key[key] = tuple((number, tuple(indexes)) for number, indexes in merged.items())
+        self._set(lists, tuple(residual), merged_by_key, _trie(by_key) if by_key else "", compile)
+
+    @classmethod
+    def from_table(cls, lists: tuple[tuple[str, ...], ...], table: tuple, compile=re.compile) -> Index:
+        """The index whose `table()` is `table`, without parsing a pattern."""
+        index = cls.__new__(cls)
+        index._set(lists, *table, compile)
+        return index
+
+    def _set(self, lists, residual, by_key, trie: str, compile) -> None:
         self.lists = lists
-        # the same for the same lists every run: kept between runs (core/kept.py)
-        self.by_key, self.residual, trie = kept.table(
-            "dispatch", (lists, int(flags), KEY, _CAP), (__file__,), lambda: _tables(lists, flags)
-        )
+        self.residual: tuple[tuple[int, ...], ...] = residual
+        self.by_key: dict[str, tuple[tuple[int, tuple[int, ...]], ...]] = by_key
+        self.trie = trie
         # where a key begins: a word start (as the phrase patterns require) in the folded text; the
         # tree is greedy, so the group is the longest key the text there begins with
-        self.starts = compile_pattern(rf"(?<![\w])(?=({trie}))") if trie else None
+        self.starts = compile(rf"(?<![\w])(?=({trie}))") if trie else None
+
+    def table(self) -> tuple:
+        """What the index derived from its patterns: (residual, by_key, trie), plain values."""
+        return self.residual, self.by_key, self.trie
 
     def scan(self, text: str) -> list[dict[int, tuple[int, ...]]]:
         """Per list: start -> indexes of the patterns that may match there (residual ones excluded)."""
@@ -207,6 +219,58 @@ class Index:
         return out
 
 
+ALGORITHM = 1  # the version of the derivation above: a generated table records it
+
+
+def table_digest(lists: tuple[tuple[str, ...], ...], flags: int) -> str:
+    """What a table was derived from: the patterns, the flags and the derivation itself."""
+    return hexdigest(repr((ALGORITHM, KEY, _CAP, int(flags), lists)).encode("utf-8", "surrogatepass"))
+
+
 @lru_cache(maxsize=64)
 def index(lists: tuple[tuple[str, ...], ...], flags: int) -> Index:
-    return Index(lists, flags)
+    """The index of these lists: from the generated table when it was derived from them (the
+    built-in phrase lists), else derived now (custom rule folders, a list edited since). The
+    scanner of phrase lists is compiled through regex_cache (the same every run); that of a single
+    list (a plan's names) is not kept, and costs less to derive than a table's digest."""
+    if len(lists) == 1:
+        return Index(lists, flags)
+    try:
+        from . import _dispatch_table as generated
+    except ImportError:
+        generated = None
+    if generated is not None and table_digest(lists, flags) == generated.DIGEST:
+        return Index.from_table(lists, (generated.RESIDUAL, generated.BY_KEY, generated.TRIE), compile_pattern)
+    return Index(lists, flags, compile_pattern)
+
+
+GENERATED = Path(__file__).with_name("_dispatch_table.py")
+
+
+def builtin_family() -> tuple[tuple[str, ...], ...]:
+    """The patterns of the built-in phrase lists, as they are scanned together."""
+    from ..resources import rules_dir
+    from ..text import load_phrase_lists
+
+    lists = load_phrase_lists([rules_dir()], trusted=rules_dir())
+    return next((pl.family for pl in lists.values() if pl.sources), ())
+
+
+def generate() -> str:
+    """The source of `_dispatch_table.py`: the index of the built-in phrase lists, derived."""
+    lists = builtin_family()
+    residual, by_key, trie = Index(lists, re.IGNORECASE).table()
+    lines = [
+        "# Generated by `python -m etiquette_lint.analysis` from the built-in phrase lists",
+        "# (rules/phrases/*.yaml). Do not edit; regenerate after changing a pattern: a stale table",
+        "# is not used (analysis.dispatch derives the index then, at a cost), and a test fails.",
+        "# ruff: noqa",
+        f"DIGEST = {table_digest(lists, re.IGNORECASE)!r}",
+        f"RESIDUAL = {residual!r}",
+        f"TRIE = {trie!r}",
+        "BY_KEY = {",
+        *(f"    {key!r}: {value!r}," for key, value in sorted(by_key.items())),
+        "}",
+        "",
+    ]
+    return "\n".join(lines)

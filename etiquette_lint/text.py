@@ -1040,6 +1040,9 @@ def specific_details(
         if signature is not None:
             body_end = signature
     skipped = list(_line_matches(text[:body_end], _SALUTATION_LINE))
+    opening = _OPENING_NAME_LINE.match(text)  # "Patricia," or "Chef Yvette," alone on the first line
+    if opening and not skipped and all(w[0].isupper() for w in opening.group(0).split()):
+        skipped = [(opening.start(), opening.end())]
     skipped_starts = [s for s, _ in skipped]
     hits = []
     for word, start, end in words(text[:body_end]):
@@ -1055,6 +1058,69 @@ def specific_details(
             continue
         hits.append(Hit(start, end, word))
     return hits
+
+
+# A greeting that is only a name ("Patricia,", "Chef Yvette -") on the first line of the text.
+_OPENING_NAME_LINE = re.compile(
+    r"\s*(?:[^\W\d_][\w'’.\-]*[^\S\n]+){0,3}[^\W\d_][\w'’\-]*[^\S\n]*[,:!—–-][^\S\n]*$", re.M
+)
+
+# How much a word of detail weighs (`detail_count`): a word this frequent in English fits any note
+# ("allow", "built", "focus", "picture": nothing), one this frequent half ("brilliant", "showing");
+# rarer words, numbers and words the list does not hold count whole ("operatories", "48").
+FREQUENT_ZIPF = 5.0
+COMMON_ZIPF = 4.5
+# numbers written out count as numbers do ("eleven years", "three variants"); "one" is no number here
+_NUMBER_WORDS = frozenset(
+    "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+    "eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million dozen".split()
+)
+
+
+def detail_count(details: list[Hit], text: str, frequencies: dict[str, float] | None = None) -> int:
+    """The words of specific detail, counted by distinct stem and weighed by how frequent each is in
+    English (frequent words count half or nothing; see FREQUENT_ZIPF), rounded half up. A word
+    capitalised inside a sentence of `text` (where the hits are) is a name ("January",
+    "Riverside", "Pepper") and a number written out is a number: whole."""
+    frequencies = word_frequencies() if frequencies is None else frequencies
+    weights: dict[str, float] = {}
+    for hit in details:
+        lower = hit.text.lower()
+        zipf = frequencies.get(lower, 0.0)
+        if zipf >= COMMON_ZIPF and (
+            lower in _NUMBER_WORDS or (hit.text[:1].isupper() and _inside_sentence(text, hit.start))
+        ):
+            zipf = 0.0
+        weight = 0.0 if zipf >= FREQUENT_ZIPF else 0.5 if zipf >= COMMON_ZIPF else 1.0
+        key = stem(lower)
+        weights[key] = max(weight, weights.get(key, 0.0))
+    return int(sum(weights.values()) + 0.5)
+
+
+def _inside_sentence(text: str, start: int) -> bool:
+    """Whether a word at `start` follows other words of its sentence (not a line's or sentence's
+    first word, nor a list item's or heading's)."""
+    i = start - 1
+    while i >= 0 and text[i] in " \t\"'“‘([*_#>-•":
+        i -= 1
+    return i >= 0 and text[i] not in ".!?:\n"
+
+
+@lru_cache(maxsize=1)
+def word_frequencies() -> dict[str, float]:
+    """The frequent English words of rules/phrases/frequent-words.txt with their Zipf frequency."""
+    from .resources import rules_dir
+
+    try:
+        text = (rules_dir() / "phrases" / "frequent-words.txt").read_text(encoding="utf-8")
+    except OSError:
+        return {}
+    out = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            word, _, zipf = line.partition(" ")
+            out[word] = float(zipf)
+    return out
 
 
 @lru_cache(maxsize=65_536)  # the same words in every draft: each is looked up in the common words once

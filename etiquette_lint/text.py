@@ -33,10 +33,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 import Stemmer  # PyStemmer: the Snowball stemmers in C (100x the pure-Python package)
-import yaml
 
 from .analysis import dispatch
 from .cache import by_content
+from .core import kept
 from .errors import RuleError
 from .limits import MAX_PATTERNS, MAX_RULE_FILE_BYTES, risky_pattern
 from .regex_cache import compile_pattern
@@ -93,7 +93,6 @@ def _scanner(sources: tuple[str, ...]) -> re.Pattern | None:
     return compile_pattern(_PREFIX + "(?:" + "|".join(f"(?:{s})" for s in sources) + ")", re.IGNORECASE)
 
 
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CALL = re.compile(r"\(\?&([a-z][a-z0-9-]*)\)")
 
 
@@ -232,15 +231,16 @@ def _check(file: Path, sources: tuple[str, ...], pointer: str = "") -> None:
 
 def _read_yaml(file: Path) -> dict:
     try:
-        data = yaml.load(read_regular(file, MAX_RULE_FILE_BYTES).decode("utf-8"), Loader=_YAML_LOADER)
+        text = read_regular(file, MAX_RULE_FILE_BYTES).decode("utf-8")
+        data = kept.value("phrases", text, (kept.module_file("yaml"),), lambda: _parse_yaml(text))  # kept between runs
     except FileProblem as problem:
         raise RuleError(f"{problem.reason}; expected a phrase list", path=str(file)) from None
     except UnicodeDecodeError as exc:
         raise RuleError(f"cannot be read: {exc}", path=str(file)) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+    except _YAMLProblem as exc:
+        mark = getattr(exc.error, "problem_mark", None)
         raise RuleError(
-            f"invalid YAML: {getattr(exc, 'problem', exc)}",
+            f"invalid YAML: {getattr(exc.error, 'problem', exc.error)}",
             path=str(file),
             line=mark.line + 1 if mark else None,
             column=mark.column + 1 if mark else None,
@@ -248,6 +248,20 @@ def _read_yaml(file: Path) -> dict:
     if not isinstance(data, dict):
         raise RuleError("expected a mapping with 'name' and 'patterns' or 'words'", path=str(file))
     return data
+
+
+class _YAMLProblem(Exception):
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+
+def _parse_yaml(text: str):
+    import yaml  # here: a run whose phrase lists were all parsed before never imports it
+
+    try:
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as exc:
+        raise _YAMLProblem(exc) from None
 
 
 # --- masking -----------------------------------------------------------------------------------

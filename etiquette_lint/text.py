@@ -281,7 +281,42 @@ def blank_spans(text: str, spans) -> str:
     if not pieces:
         return text
     pieces.append(text[position:])
-    return "".join(pieces)
+    return _derived("".join(pieces), text, spans)
+
+
+# Texts made from another by changing some spans (the length kept): blanked courtesy and
+# placeholders, masked names. Where phrase lists may match in such a text is read again only
+# around the changed spans (dispatch.Index.rescan), when the other text was scanned.
+class _Recent:
+    """The last few results keyed by text, least recently stored first out: at most `entries` of
+    them and `chars` characters of their texts (a plan's drafts and their variants fit; one huge
+    draft pushes the others out)."""
+
+    def __init__(self, entries: int, chars: int) -> None:
+        self.entries, self.chars, self.held = entries, chars, 0
+        self.store: dict = {}  # key -> (value, characters)
+
+    def get(self, key, default=None):
+        found = self.store.get(key)
+        return default if found is None else found[0]
+
+    def put(self, key, text: str, value) -> None:
+        old = self.store.pop(key, None)
+        if old is not None:
+            self.held -= old[1]
+        self.store[key] = (value, len(text))
+        self.held += len(text)
+        while len(self.store) > self.entries or (self.held > self.chars and len(self.store) > 1):
+            self.held -= self.store.pop(next(iter(self.store)))[1]
+
+
+_DERIVED = _Recent(64, 1 << 21)  # text -> (the text it was made from, the changed spans)
+
+
+def _derived(result: str, source: str, spans) -> str:
+    if result != source:
+        _DERIVED.put(result, result, (source, tuple(spans)))
+    return result
 
 
 def _mail_at(text: str, at: int, position: int) -> tuple[int, int] | None:
@@ -679,7 +714,7 @@ def _find(text: str, phrases: PhraseList, bounds, candidates) -> list[Hit]:
     return kept
 
 
-_SCANS: dict[tuple, list] = {}  # (index, text) -> where each list's patterns may match, for the last few texts
+_SCANS = _Recent(64, 1 << 21)  # (index, text) -> where each list's patterns may match, for the last few texts
 
 
 def _index_of(phrases: PhraseList) -> tuple[dispatch.Index, int]:
@@ -702,10 +737,10 @@ def _candidates(
     else:
         scanned = _SCANS.get((index, text))
         if scanned is None:
-            scanned = index.scan(text)
-            if len(_SCANS) >= 8:
-                _SCANS.pop(next(iter(_SCANS)))
-            _SCANS[(index, text)] = scanned
+            source, spans = _DERIVED.get(text, ("", ()))
+            before = _SCANS.get((index, source)) if spans else None
+            scanned = index.scan(text) if before is None else index.rescan(before, text, spans)
+            _SCANS.put((index, text), text, scanned)
         found = scanned[number]
     residual = index.residual[number]
     if residual:
@@ -1102,13 +1137,14 @@ def mask(text: str, names: list[str]) -> str:
     order = tuple(sorted({n for n in names if n and n.strip()}, key=len, reverse=True))
     pieces = []
     position = 0
-    for start, end in name_spans(text, order):
+    spans = name_spans(text, order)
+    for start, end in spans:
         pieces += [text[position:start], MASK, " " * (end - start - 1)]
         position = end
     if not pieces:
         return text
     pieces.append(text[position:])
-    return "".join(pieces)
+    return _derived("".join(pieces), text, spans)
 
 
 def name_spans(text: str, order: tuple[str, ...]) -> list[tuple[int, int]]:

@@ -16,6 +16,7 @@ of scanning with the whole alternation, which `tests/test_text.py` checks on eve
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -216,6 +217,49 @@ class Index:
             start = match.start()
             for number, indexes in by_key[match.group(1)]:
                 out[number][start] = indexes
+        return out
+
+    def rescan(self, scanned: list[dict[int, tuple[int, ...]]], text: str, spans) -> list[dict[int, tuple[int, ...]]]:
+        """`scan(text)` for a text made from a scanned one (`scanned`: what `scan` gave for it) by
+        changing the characters of `spans` (sorted, disjoint (start, end), the length kept: blanked
+        courtesy, masked names). What `scan` finds at a place depends on the character before it
+        and the KEY characters from it, so only the places within KEY - 1 characters before a
+        changed span, or inside it, or just after it, are read again; the rest is kept."""
+        windows: list[list[int]] = []
+        for start, end in spans:
+            low, high = max(0, start - KEY + 1), end + 1
+            if windows and low <= windows[-1][1]:
+                windows[-1][1] = max(windows[-1][1], high)
+            else:
+                windows.append([low, high])
+        if not windows or self.starts is None:
+            return scanned
+        if 4 * sum(high - low for low, high in windows) > len(text):
+            return self.scan(text)  # most of the text: reading it all costs less
+        folded = fold(text)
+        fresh: list[list[tuple[int, tuple[int, ...]]]] = [[] for _ in self.lists]
+        by_key = self.by_key
+        for low, high in windows:
+            for match in self.starts.finditer(folded, low, min(len(folded), high + KEY - 1)):
+                start = match.start()
+                if start >= high:
+                    break  # read with the text cut short: outside the window, kept from before
+                for number, indexes in by_key[match.group(1)]:
+                    fresh[number].append((start, indexes))
+        out = []
+        for found, new in zip(scanned, fresh, strict=True):
+            starts = list(found)  # in order: scan and rescan insert them so
+            items: list[tuple[int, tuple[int, ...]]] = []
+            kept = taken = 0
+            for low, high in windows:
+                cut = bisect.bisect_left(starts, low, kept)
+                items += [(start, found[start]) for start in starts[kept:cut]]
+                kept = bisect.bisect_left(starts, high, cut)
+                while taken < len(new) and new[taken][0] < high:
+                    items.append(new[taken])
+                    taken += 1
+            items += [(start, found[start]) for start in starts[kept:]]
+            out.append(dict(items))
         return out
 
 

@@ -28,7 +28,7 @@ import bisect
 import re
 import sys
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -67,10 +67,15 @@ class PhraseList:
     needs: tuple[re.Pattern, ...] = ()  # named patterns that must occur in the same sentence
     near: int = 0  # at most this many characters between a match and what it needs (0: anywhere)
 
-    @property
+    @cached_property
     def patterns(self) -> tuple[re.Pattern, ...]:
         """Each pattern compiled (on first use: most drafts never need them one by one)."""
         return tuple(_compiled(source) for source in self.sources)
+
+    @cached_property
+    def matchers(self) -> tuple:
+        """Each pattern's `match`."""
+        return tuple(pattern.match for pattern in self.patterns)
 
     @property
     def scanner(self) -> re.Pattern | None:
@@ -686,14 +691,18 @@ def find_phrases(text: str, phrases: PhraseList, bounds: list[tuple[int, int]] |
 
 
 def _find(text: str, phrases: PhraseList, bounds, candidates) -> list[Hit]:
-    patterns = phrases.patterns
+    matchers = phrases.matchers
     reading = None
     kept: list[Hit] = []
     position = 0
     for start, indexes in candidates:
         if start < position:
             continue
-        end = max((m.end() for m in (patterns[i].match(text, start) for i in indexes) if m), default=-1)
+        end = -1  # where the longest match ends
+        for i in indexes:
+            match = matchers[i](text, start)
+            if match is not None and match.end() > end:
+                end = match.end()
         if end < 0:
             continue
         words_end = start + len(text[start:end].rstrip())
@@ -743,14 +752,15 @@ def _candidates(
             _SCANS.put((index, text), text, scanned)
         found = scanned[number]
     residual = index.residual[number]
-    if residual:
-        found = dict(found)
-        scanner = _scanner(tuple(phrases.sources[i] for i in residual))
-        position = 0
-        while (match := scanner.search(text, position)) is not None:
-            start = match.start()
-            found[start] = found.get(start, ()) + residual
-            position = start + 1
+    if not residual:
+        return list(found.items())  # in order of start: scan and rescan find them so
+    found = dict(found)
+    scanner = _scanner(tuple(phrases.sources[i] for i in residual))
+    position = 0
+    while (match := scanner.search(text, position)) is not None:
+        start = match.start()
+        found[start] = found.get(start, ()) + residual
+        position = start + 1
     return sorted(found.items())
 
 
@@ -1063,18 +1073,23 @@ def specific_details(
     skipped = list(_line_matches(text[:body_end], _SALUTATION_LINE))
     skipped_starts = [s for s, _ in skipped]
     hits = []
+    detail: dict[str, bool] = {}  # a word met again is judged as it was the first time
     for word, start, end in words(text[:body_end]):
-        index = bisect.bisect_right(skipped_starts, start) - 1
-        if index >= 0 and start < skipped[index][1]:
-            continue
-        lower = word.lower()
-        if lower in STOP_WORDS or lower in stock:
-            continue
-        if stem(lower) in excluded:
-            continue
-        if common and word.islower() and _cut_off(lower, common):
-            continue
-        hits.append(Hit(start, end, word))
+        if skipped:
+            index = bisect.bisect_right(skipped_starts, start) - 1
+            if index >= 0 and start < skipped[index][1]:
+                continue
+        counts = detail.get(word)
+        if counts is None:
+            lower = word.lower()
+            counts = detail[word] = not (
+                lower in STOP_WORDS
+                or lower in stock
+                or stem(lower) in excluded
+                or (common and word.islower() and _cut_off(lower, common))
+            )
+        if counts:
+            hits.append(Hit(start, end, word))
     return hits
 
 

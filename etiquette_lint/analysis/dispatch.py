@@ -16,7 +16,6 @@ of scanning with the whole alternation, which `tests/test_text.py` checks on eve
 
 from __future__ import annotations
 
-import bisect
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -246,20 +245,14 @@ class Index:
                     break  # read with the text cut short: outside the window, kept from before
                 for number, indexes in by_key[match.group(1)]:
                     fresh[number].append((start, indexes))
+        blocked: set[int] = set()
+        for low, high in windows:
+            blocked.update(range(low, high))
         out = []
         for found, new in zip(scanned, fresh, strict=True):
-            starts = list(found)  # in order: scan and rescan insert them so
-            items: list[tuple[int, tuple[int, ...]]] = []
-            kept = taken = 0
-            for low, high in windows:
-                cut = bisect.bisect_left(starts, low, kept)
-                items += [(start, found[start]) for start in starts[kept:cut]]
-                kept = bisect.bisect_left(starts, high, cut)
-                while taken < len(new) and new[taken][0] < high:
-                    items.append(new[taken])
-                    taken += 1
-            items += [(start, found[start]) for start in starts[kept:]]
-            out.append(dict(items))
+            kept = [item for item in found.items() if item[0] not in blocked]
+            # in order of start, as scan gives them (the starts are distinct: no tie to break)
+            out.append(found if not new and len(kept) == len(found) else dict(sorted(kept + new)))
         return out
 
 

@@ -30,7 +30,7 @@ from . import __version__
 from .errors import EtiquetteLintError
 from .lint import PLAN_SUFFIXES, lint_text, plan_inputs
 from .report import Finding, Related
-from .source import load_document
+from .source import FileProblem, load_document, read_regular
 from .suppressions import UNUSED_ID
 
 SOURCE = "etiquette-lint"
@@ -109,10 +109,7 @@ class EtiquetteServer(LanguageServer):
     def text_of(self, key: str, open_texts: dict[str, str]) -> str | None:
         if key in open_texts:
             return open_texts[key]
-        try:
-            return Path(key).read_text(encoding="utf-8").removeprefix("\ufeff")
-        except (OSError, UnicodeDecodeError):
-            return None
+        return _read_plan_text(key)
 
     def log(self, message: str) -> None:
         self.window_log_message(lsp.LogMessageParams(type=lsp.MessageType.Error, message=f"etiquette-lint: {message}"))
@@ -209,11 +206,8 @@ class EtiquetteServer(LanguageServer):
         """Whether the plan's text names the draft (read cheaply, without linting the plan)."""
         text = self.open_texts().get(plan_key)
         if text is None:
-            try:
-                if Path(plan_key).stat().st_size > MAX_PLAN_BYTES:
-                    return False
-                text = Path(plan_key).read_text(encoding="utf-8", errors="replace")
-            except OSError:
+            text = _read_plan_text(plan_key, errors="replace")
+            if text is None:
                 return False
         return any(_key(path) == draft_key for path in plan_inputs(plan_key, text, Path(plan_key).parent)[1:])
 
@@ -343,6 +337,16 @@ class EtiquetteServer(LanguageServer):
             except Exception as exc:  # never let a document stop the server
                 self.log(f"{type(exc).__name__}: {exc}")
         self.publish()
+
+
+def _read_plan_text(key: str, errors: str = "strict") -> str | None:
+    """A plan's text on disk, or None when it is not a regular file of at most MAX_PLAN_BYTES
+    (checked on the opened descriptor: a FIFO or a link to /dev/zero found in the workspace is
+    not read) or not UTF-8."""
+    try:
+        return read_regular(key, MAX_PLAN_BYTES).decode("utf-8", errors).removeprefix("\ufeff")
+    except (FileProblem, UnicodeDecodeError):
+        return None
 
 
 server = EtiquetteServer()

@@ -178,7 +178,7 @@ def read_draft(
             raise fail(f"draft {relative!r} is too large: {len(data)} bytes, expected at most {MAX_DRAFT_BYTES}")
         return parse_message(data, display, fail, eml=resolved.suffix.lower() == ".eml")
     try:  # checked on the opened file, not the path: see source.read_regular
-        data = read_regular(resolved, MAX_DRAFT_BYTES)
+        data = read_regular(resolved, MAX_DRAFT_BYTES, beneath=base)
     except FileProblem as problem:
         if problem.missing:
             raise fail(f"draft {relative!r} does not exist (looked for {str(candidate)!r})") from None

@@ -219,7 +219,7 @@ def load_plan(
     draft paths to the texts an editor holds for them). With `partial`, errors confined to one
     action are returned in `Plan.partial_errors` instead of raised, so the rest can be linted."""
     if text is None:
-        text = _read_plan_file(path)
+        text = read_plan_file(path)
     document = _validated_document(text, path)
     folder = Path(base_dir) if base_dir is not None else Path(path).parent
     plan = _Builder(path, folder, document, today, unsaved).build()
@@ -257,7 +257,7 @@ def _validated_document(text: str, path: str) -> Document:
     return document
 
 
-def _read_plan_file(path: str) -> str:
+def read_plan_file(path: str) -> str:
     from .source import MAX_FILE_BYTES, read_file
 
     data = read_file(path, limit=MAX_FILE_BYTES, expected="a plan file")

@@ -7,6 +7,7 @@ itself, so a YAML plan and a JSON plan mean the same thing.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from dataclasses import dataclass
@@ -101,19 +102,31 @@ _KINDS = (
 )
 
 
-def read_regular(path: str | os.PathLike, limit: int) -> bytes:
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+
+
+def read_regular(path: str | os.PathLike, limit: int, *, beneath: str | os.PathLike | None = None) -> bytes:
     """The bytes of a regular file of at most `limit` bytes, or FileProblem. The checks are made
     on the opened descriptor (fstat), not on the path, so a file swapped for a FIFO, a device or a
     bigger file between a check and the read cannot get past them; opening never blocks (a FIFO
-    is refused, not waited on), and no more than `limit` + 1 bytes are ever read."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    is refused, not waited on), and no more than `limit` + 1 bytes are ever read.
+
+    `beneath`: a resolved folder that the resolved `path` was checked to lie in. The file is then
+    opened one component at a time from that folder without following any link, so a folder or
+    file swapped for a link (to a file outside) after the check is refused, not read."""
     try:
-        fd = os.open(path, flags)
+        fd = _open_beneath(path, beneath) if beneath is not None and _NOFOLLOW else os.open(path, _OPEN_FLAGS)
     except FileNotFoundError:
         raise FileProblem("does not exist", missing=True) from None
     except IsADirectoryError:
         raise FileProblem("is a folder") from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP and beneath is not None:
+            raise FileProblem(
+                "changed after it was checked: a symbolic link appeared on its path; expected a file in its folder"
+            ) from None
         raise FileProblem(f"cannot be read: {exc.strerror or exc}") from None
     try:
         info = os.fstat(fd)
@@ -136,6 +149,31 @@ def read_regular(path: str | os.PathLike, limit: int) -> bytes:
         return b"".join(chunks)
     except OSError as exc:
         raise FileProblem(f"cannot be read: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+
+
+def _open_beneath(path: str | os.PathLike, beneath: str | os.PathLike) -> int:
+    """Open `path` (resolved, inside the resolved folder `beneath`) walking down from `beneath`
+    with O_NOFOLLOW at every step: a link met on the way raises OSError(ELOOP)."""
+    relative = os.path.relpath(path, beneath)
+    if relative == os.curdir:
+        return os.open(path, _OPEN_FLAGS)  # the folder itself: fstat says so
+    parts = relative.split(os.sep)
+    if os.pardir in parts:
+        raise OSError(errno.ELOOP, "not inside its folder")
+    fd = os.open(beneath, os.O_RDONLY | _DIRECTORY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        for part in parts[:-1]:
+            try:
+                child = os.open(part, os.O_RDONLY | _DIRECTORY | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0), dir_fd=fd)
+            except NotADirectoryError:  # Linux says so for a link with O_DIRECTORY | O_NOFOLLOW
+                if stat.S_ISLNK(os.stat(part, dir_fd=fd, follow_symlinks=False).st_mode):
+                    raise OSError(errno.ELOOP, "a link on the way") from None
+                raise
+            os.close(fd)
+            fd = child
+        return os.open(parts[-1], _OPEN_FLAGS | _NOFOLLOW, dir_fd=fd)
     finally:
         os.close(fd)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import shutil
 import sys
 from datetime import date
@@ -347,3 +348,26 @@ async def test_a_file_no_plan_reads_gets_no_diagnostics_and_wakes_no_plan(client
     open_doc(client, draft)  # a real draft: its plan is found (the server did look around for notes.md too)
     await wait_for(client, draft, lambda d: "unfilled-placeholder" in rules(d))
     assert not client.diagnostics.get(uri(notes))
+
+
+@pytest.mark.asyncio
+async def test_a_plan_on_disk_that_became_a_fifo_is_not_read(client: LanguageClient, workspace: Path):
+    """Every plan the server reads from disk is read bounded and checked on the opened descriptor:
+    a FIFO (no writer: reading would wait for ever) or a link to /dev/zero (endless) named like a
+    plan is never read, whether found beside an opened draft or swapped in for a plan already
+    linted (closing the draft re-reads its plan from disk). The server stays responsive."""
+    folder = workspace / "messy"
+    os.mkfifo(folder / "waiting.plan.yaml")
+    if Path("/dev/zero").exists():
+        (folder / "zero.plan.yaml").symlink_to("/dev/zero")
+    draft = folder / "drafts" / "tom-thanks.txt"
+    open_doc(client, draft)
+    await wait_for(client, draft, lambda d: "unfilled-placeholder" in rules(d))
+    plan = folder / "acme.plan.yaml"
+    assert client.diagnostics.get(uri(plan))
+    plan.unlink()
+    os.mkfifo(plan)
+    client.text_document_did_close(lsp.DidCloseTextDocumentParams(lsp.TextDocumentIdentifier(uri(draft))))
+    await wait_for(client, plan, lambda d: not d)  # the plan cannot be read: its diagnostics go
+    assert not client.diagnostics.get(uri(folder / "waiting.plan.yaml"))
+    assert not client.diagnostics.get(uri(folder / "zero.plan.yaml"))

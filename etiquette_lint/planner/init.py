@@ -259,15 +259,14 @@ def add_interview(plan_path: Path, round_: Round) -> list[Path]:
     from ruamel.yaml.error import YAMLError
     from ruamel.yaml.util import load_yaml_guess_indent
 
-    from ..plan import load_plan
+    from ..plan import load_plan, read_plan_file
 
     if not round_.interviewers:
         raise InputError("--add-interview needs at least one interviewer (the people you met)")
-    try:
-        text = plan_path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read {plan_path}: {getattr(exc, 'strerror', None) or exc}") from None
-    load_plan(str(plan_path), today=round_.day)  # a plan that does not lint is not edited
+    # Read once, bounded and checked on the opened descriptor (a FIFO or /dev/zero is refused, not
+    # read); the text validated is the text edited.
+    text = read_plan_file(str(plan_path))
+    load_plan(str(plan_path), today=round_.day, text=text)  # a plan that does not lint is not edited
     yaml = _yaml()
     try:
         _, sequence_indent, offset = load_yaml_guess_indent(text)

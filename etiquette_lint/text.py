@@ -412,7 +412,7 @@ def _words_bytes(key: tuple, result: tuple) -> int:
     return 2 * sys.getsizeof(key[0]) + 200 * len(result) + 100
 
 
-@by_content(maxsize=8192, max_chars=1 << 20, size=_words_bytes)  # bounded in bytes (cache.py)
+@by_content(maxsize=8192, max_chars=1 << 20, size=_words_bytes, for_run=True)  # bounded in bytes (cache.py)
 def words(text: str) -> tuple[tuple[str, int, int], ...]:
     """(word, start, end) for every word of the text (cached: the same sentences are read by
     several rules' analyses)."""
@@ -463,7 +463,7 @@ def _spans_bytes(key: tuple, spans: tuple) -> int:
     return 2 * sys.getsizeof(key[0]) + 120 * len(spans) + 100
 
 
-@by_content(maxsize=2048, max_chars=1 << 20, size=_spans_bytes)
+@by_content(maxsize=2048, max_chars=1 << 20, size=_spans_bytes, for_run=True)
 def sentences(text: str) -> tuple[tuple[int, int], ...]:
     """(start, end) of each sentence (or list item, heading, or paragraph) of the text."""
     spans = []
@@ -679,25 +679,31 @@ def in_context(text: str, hit: Hit, sentence: tuple[int, int], context: str) -> 
     return _Reading(text, (sentence,)).in_context(hit, sentence, context)
 
 
-def find_phrases(text: str, phrases: PhraseList, bounds: list[tuple[int, int]] | None = None) -> list[Hit]:
-    """Every non-overlapping match of the list's patterns that counts in its context, in order.
+def find_phrases(
+    text: str, phrases: PhraseList, bounds: list[tuple[int, int]] | None = None, limit: int | None = None
+) -> list[Hit]:
+    """Every non-overlapping match of the list's patterns that counts in its context, in order
+    (the first `limit` of them: those do not depend on what follows).
 
     Where several patterns match at one place, the longest wins; a match that does not count in
     its context (see `unless`, `needs`) does not hide a match starting inside it. Patterns are
     only tried where the first characters of a word can start them (analysis.dispatch)."""
     if not phrases.sources:
         return []
-    return _find(text, phrases, bounds, _candidates(text, phrases))
+    return _find(text, phrases, bounds, _candidates(text, phrases), limit)
 
 
-def _find(text: str, phrases: PhraseList, bounds, candidates) -> list[Hit]:
+def _find(text: str, phrases: PhraseList, bounds, candidates, limit: int | None = None) -> list[Hit]:
     matchers = phrases.matchers
+    unless = sorted(phrases.unless)
     reading = None
     kept: list[Hit] = []
     position = 0
     for start, indexes in candidates:
         if start < position:
             continue
+        if limit is not None and len(kept) >= limit:
+            break
         end = -1  # where the longest match ends
         for i in indexes:
             match = matchers[i](text, start)
@@ -711,7 +717,7 @@ def _find(text: str, phrases: PhraseList, bounds, candidates) -> list[Hit]:
             if reading is None:
                 reading = _reading(text, sentences(text) if bounds is None else bounds)
             sentence = sentence_at(reading.bounds, start)
-            if any(reading.in_context(hit, sentence, c) for c in sorted(phrases.unless)):
+            if any(reading.in_context(hit, sentence, c) for c in unless):
                 hit = None
             elif phrases.needs:
                 hit = _with_needs(reading, hit, sentence, phrases.needs, phrases.near)
@@ -882,18 +888,26 @@ def _tokens_bytes(key: tuple, tokens: tuple) -> int:
 def _tokens(text: str, lexicon: TopicLexicon) -> tuple[_Token, ...]:
     """The text's words as stems (abbreviations expanded in place: "Q3" also yields "third", "quarter")."""
     out = []
+    known: dict[str, tuple[tuple[str, str, bool, str], ...]] = {}  # a word met again reads as before
     for word, start, end in words(text):
-        lower = word.lower().replace("’", "'")
-        stop = lower in STOP_WORDS
-        expansions = lexicon.expansions.get(lower) or lexicon.expansions.get(lower.rstrip("s"))
-        if expansions:
-            out.append(_Token(stem(lower), start, end, lower[0], stop))
-            for expansion in expansions:
-                out.extend(_Token(stem(w), start, end, w[0], w in STOP_WORDS) for w in expansion)
-            continue
-        for part in _split_alnum(lower):
-            out.append(_Token(stem(part), start, end, part[0], stop, part))
+        parts = known.get(word)
+        if parts is None:
+            parts = known[word] = _token_parts(word, lexicon)
+        out += [_Token(token_stem, start, end, initial, stop, surface) for token_stem, initial, stop, surface in parts]
     return tuple(out)
+
+
+def _token_parts(word: str, lexicon: TopicLexicon) -> tuple[tuple[str, str, bool, str], ...]:
+    """(stem, initial, stop, surface) of each token a word yields (see _tokens)."""
+    lower = word.lower().replace("’", "'")
+    stop = lower in STOP_WORDS
+    expansions = lexicon.expansions.get(lower) or lexicon.expansions.get(lower.rstrip("s"))
+    if expansions:
+        out = [(stem(lower), lower[0], stop, "")]
+        for expansion in expansions:
+            out += [(stem(w), w[0], w in STOP_WORDS, "") for w in expansion]
+        return tuple(out)
+    return tuple((stem(part), part[0], stop, part) for part in _split_alnum(lower))
 
 
 def _acronym_at(acronym: str, tokens: list[_Token], i: int) -> int | None:
@@ -974,6 +988,8 @@ def topic_mention(
                 by_initial.setdefault(t.initial, []).append(i)
             memo["distinct", start, end] = tuple(distinct.values())
             memo["initial", start, end] = by_initial
+        if not tokens:
+            continue  # no word: nothing of any topic (a list marker alone, a blanked line)
         found: dict[str, tuple[int, int]] = {}
         for s, _, surface in wanted:
             for t in memo["distinct", start, end]:

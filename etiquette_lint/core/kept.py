@@ -23,6 +23,7 @@ from __future__ import annotations
 import atexit
 import marshal
 import sys
+from functools import lru_cache
 
 from . import private_cache
 from .digest import hexdigest
@@ -70,6 +71,7 @@ def value(kind: str, inputs: object, code: tuple[str | None, ...], derive, *, li
     return result
 
 
+@lru_cache(maxsize=8)
 def module_file(name: str) -> str | None:
     """The file of an importable module, found without importing it (its version, for `code`)."""
     from importlib.machinery import PathFinder
@@ -97,7 +99,7 @@ def _key(inputs: object, code: tuple[str | None, ...]) -> str | None:
             return None  # nothing to tell one version of the code from another
         parts.append(source)
     try:
-        parts.append(marshal.dumps(inputs))
+        parts.append(marshal.dumps(inputs, 2))  # version 2: no back-references, the same bytes for the same values
     except ValueError:
         return None
     return hexdigest(b"".join(len(p).to_bytes(8, "big") + p for p in parts))

@@ -18,7 +18,7 @@ of at most `MAX_ENTRY_BYTES` each. `ETIQUETTE_LINT_NO_CACHE=1` turns this off.
 
 from __future__ import annotations
 
-import json
+import marshal
 import os
 import stat
 import sys
@@ -27,7 +27,7 @@ from pathlib import Path
 from . import private_cache
 from .digest import hexdigest
 
-FORMAT = 1
+FORMAT = 2  # 2: entries and keys written by marshal (json's import cost more than the rest of a kept check)
 PREFIX = "result-"
 MAX_ENTRIES = 256
 MAX_ENTRY_BYTES = 8 * 2**20
@@ -127,7 +127,7 @@ def run_key(options: dict, files: list[str]) -> str | None:
         "rules": _rules_files(tuple(options.get("rules_dirs") or ())),
         "config": _file_digest(options["config"]) if options.get("config") else None,
     }
-    return hexdigest(json.dumps(key, sort_keys=True).encode())
+    return hexdigest(marshal.dumps(key, 2))  # version 2: no back-references, the same bytes for the same values
 
 
 def _zone() -> list:
@@ -190,7 +190,7 @@ def lookup(key: str) -> dict | None:
     if payload is None:
         return None
     try:
-        entry = json.loads(payload)
+        entry = marshal.loads(payload)  # our own output: the digest held
         deps = entry["deps"]
         for path, digest in deps:
             if _file_digest(path) != digest:
@@ -199,7 +199,7 @@ def lookup(key: str) -> dict | None:
             return None
         if not isinstance(entry["status"], int):
             return None
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, EOFError):
         return None
     return entry
 
@@ -208,7 +208,7 @@ def store(key: str, deps: list, stdout: str, stderr: str, status: int) -> None:
     folder = private_cache.open_folder()
     if folder is None:
         return
-    payload = json.dumps({"deps": deps, "stdout": stdout, "stderr": stderr, "status": status}).encode()
+    payload = marshal.dumps({"deps": deps, "stdout": stdout, "stderr": stderr, "status": status})
     if len(payload) > MAX_ENTRY_BYTES:
         return
     if folder.write(PREFIX + key, payload):

@@ -29,8 +29,8 @@ from . import private_cache
 from .digest import hexdigest
 
 MAX_ENTRIES = 64  # values of one kind, unless the caller says otherwise
-MAX_FILE_BYTES = 16 * 2**20  # all values of one kind
-MAX_VALUE_BYTES = 2**20  # a larger value is derived every time
+MAX_FILE_BYTES = 2**20  # all values of one kind: the file is read and checked on every cold start
+MAX_VALUE_BYTES = 2**18  # a larger value is derived every time
 
 _kept: dict[str, dict[str, bytes]] = {}  # kind -> digest -> marshalled value, as read or added this run
 _unsaved: set[str] = set()

@@ -17,6 +17,7 @@ def empty_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.setattr(regex_cache, "_programs", None)
     monkeypatch.setattr(regex_cache, "_used", set())
+    monkeypatch.setattr(regex_cache, "_new_bytes", 0)  # a new run
     return tmp_path
 
 

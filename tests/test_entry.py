@@ -284,3 +284,17 @@ def test_the_api_keeps_unchanged_plans_until_a_file_changes(copy, tmp_path):
     nearer = lint_path(plan, today=today)
     memo.clear()
     assert nearer == lint_path(plan, today=today)
+
+
+def test_a_one_shot_check_keeps_nothing_in_memory_and_the_api_still_does(copy, capsys, no_cache):
+    from datetime import date
+
+    from etiquette_lint import lint_path
+    from etiquette_lint.core import memo
+
+    memo.clear()
+    out, _err, status = run(capsys, entry.main, ["check", str(copy), "--today", "2026-11-26"])
+    assert status == 1 and "warning" in out
+    assert not memo._entries  # a check lints each plan once: nothing to keep
+    lint_path(next(copy.glob("*.plan.yaml")), today=date(2026, 11, 26))
+    assert memo._entries  # the pause ended with the check

@@ -22,7 +22,6 @@ import marshal
 import os
 import stat
 import sys
-from pathlib import Path
 
 from . import private_cache
 from .digest import hexdigest
@@ -44,15 +43,24 @@ def code_digest() -> str:
     their ~90 files on every run would cost more than the rest of a kept check)."""
     global _code
     if _code is None:
-        from ..resources import rules_dir, schema_path
-
         package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
         parts: list = [sys.version, sys.implementation.name, FORMAT]
-        for folder, suffix in ((package, ".py"), (str(rules_dir()), ".yaml"), (str(schema_path("x").parent), ".json")):
+        for folder, suffix in (
+            (package, ".py"),
+            (_data_dir(package, "rules"), ".yaml"),
+            (_data_dir(package, "schemas"), ".json"),
+        ):
             parts.append(folder)
             parts.extend(sorted(_stamps(folder, suffix)))
         _code = hexdigest(repr(parts).encode())
     return _code
+
+
+def _data_dir(package: str, name: str) -> str:
+    """What resources.py finds (inside an installed package, else beside it in a checkout), as a
+    string: resources.py's pathlib costs ~5 ms of a kept check."""
+    inside = os.path.join(package, name)
+    return inside if os.path.isdir(inside) else os.path.join(os.path.dirname(package), name)
 
 
 def _stamps(folder: str, suffix: str):
@@ -101,6 +109,8 @@ def _file_digest(path: str) -> str | None:
 def _rules_files(folders: tuple[str, ...]) -> list:
     out = []
     for folder in folders:
+        from pathlib import Path  # only with --rules
+
         base = Path(folder)
         files = sorted(base.rglob("*")) if base.is_dir() else []
         out.append([folder, [[str(f.relative_to(base)), _file_digest(str(f))] for f in files if f.is_file()]])
@@ -146,6 +156,8 @@ def _zone() -> list:
 
 def config_candidates(plan: str) -> list[str]:
     """Every configuration file that could apply to `plan`: both names, in every folder above it."""
+    from pathlib import Path  # after a run (to keep its result): the lint imported it already
+
     try:
         folder = Path(plan).parent.resolve()
     except (OSError, RuntimeError):

@@ -16,7 +16,6 @@ from datetime import date, datetime, tzinfo
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .cache import by_content
 from .core.validate import is_valid
@@ -233,7 +232,7 @@ def load_plan(
 def _validated_document(text: str, path: str) -> Document:
     """Parse and schema-check a plan text. Cached by content: an editor or a watch loop re-lints
     the same plan text many times, and the Document is never modified after it is built."""
-    document = load_document(text, path)
+    document = load_document(text, path, keep="plans")
     data = document.data
     if data is None:
         raise InputError("the file is empty; expected a plan (version: 1, candidate, interviews, actions)", path=path)
@@ -293,6 +292,8 @@ def parse_when(value: str) -> When:
 
 def zone_named(name: str) -> tzinfo:
     """The IANA time zone `name` (such as America/Denver); ValueError when there is none."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # only for a plan with a `timezone:`
+
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):

@@ -32,31 +32,44 @@ try:
 except ImportError:  # not CPython: nothing to keep
     _sre = None
 
-MAX_PROGRAMS = 4096  # beyond this, a save keeps only the programs its own run used
+MAX_PROGRAMS = 4096  # programs in the file at most
 MAX_FILE_BYTES = 64 * 2**20  # a larger file is not read
+# What a save writes at most: the programs this run used first, then the most recently added.
+# Reading and checking the file is part of every cold start (3 MB, after programs of older phrase
+# lists and custom rules had piled up, cost ~20 ms); a check with the built-in lists uses 0.85 MB.
+MAX_SAVED_BYTES = 5 * 2**18  # 1.25 MiB
+# Programs added in one process, in bytes (estimated): a long-lived process (the language server,
+# the API over many plans) that compiles a pattern per plan stops keeping new ones there.
+MAX_NEW_BYTES = 8 * 2**20
 
 _programs: dict[tuple[str, int], tuple] | None = None  # (source, flags) -> the arguments of _sre.compile
 _used: set[tuple[str, int]] = set()
 _unsaved = False
+_new_bytes = 0
 
 
 def compile_pattern(source: str, flags: int = 0) -> re.Pattern:
     """re.compile(source, flags), from the kept program when there is one."""
-    global _programs, _unsaved
+    global _programs, _unsaved, _new_bytes
     flags = int(flags)
     if _sre is None:
         return re.compile(source, flags)
     if _programs is None:
         _programs = _load()
     key = (source, flags)
-    _used.add(key)
     program = _programs.get(key)
     if program is not None:
+        _used.add(key)
         try:
             return _sre.compile(source, *program)
         except Exception:  # damaged: compile it again
             pass
     program = _program(source, flags)
+    size = 2 * len(source) + 10 * len(program[1])  # the source and the list of ints (measured: ~10 bytes an int)
+    if _new_bytes + size > MAX_NEW_BYTES:
+        return _sre.compile(source, *program)  # compiled, not kept
+    _new_bytes += size
+    _used.add(key)
     _programs[key] = program
     if not _unsaved:
         _unsaved = True
@@ -81,10 +94,14 @@ def file_name() -> str:
 
 
 def _load() -> dict:
+    global _unsaved
     folder = private_cache.open_folder()
     payload = folder.read(file_name(), MAX_FILE_BYTES) if folder else None
     if payload is None:
         return {}
+    if len(payload) > MAX_SAVED_BYTES and not _unsaved:  # written by an older version: trimmed at exit
+        _unsaved = True
+        atexit.register(_save)
     try:
         programs = marshal.loads(payload)  # our own output: the digest held
     except (ValueError, EOFError, TypeError):
@@ -98,5 +115,11 @@ def _save() -> None:
     folder = private_cache.open_folder()
     if folder is None or _programs is None:
         return
-    kept = _programs if len(_programs) <= MAX_PROGRAMS else {k: v for k, v in _programs.items() if k in _used}
+    recent_first = [key for key in reversed(_programs) if key not in _used]
+    kept, total = {}, 0
+    for key in [key for key in _programs if key in _used] + recent_first:
+        size = len(key[0]) + len(marshal.dumps(_programs[key]))
+        if total + size <= MAX_SAVED_BYTES and len(kept) < MAX_PROGRAMS:
+            kept[key] = _programs[key]
+            total += size
     folder.write(file_name(), marshal.dumps(kept))  # a read-only or full disk: the next run compiles again

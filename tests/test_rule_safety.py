@@ -94,6 +94,28 @@ def test_a_phrase_list_that_could_take_super_linear_time_is_refused(capsys, tmp_
     assert code == 2 and str(path) in err and "/patterns/1" in err and why in err
 
 
+@pytest.mark.parametrize(
+    ("patterns", "where", "why"),
+    [
+        (["please respond(?:", "soon)"], "/patterns/0", "not a valid regular expression"),
+        (["(?P<w>respond) now", "(?P<w>reply) now"], "/patterns", "group name used twice"),
+    ],
+    ids=["unbalanced-across-two-patterns", "same-group-name"],
+)
+def test_patterns_that_only_compile_joined_or_only_alone_are_refused(capsys, tmp_path, patterns, where, why):
+    """Found by tests/fuzz (rules target): each pattern was checked only as part of the list's
+    joined alternation, so two invalid patterns that balance each other passed, and failed when
+    one was compiled alone while linting: an internal error instead of a rule-file error."""
+    phrases = tmp_path / "rules" / "phrases"
+    phrases.mkdir(parents=True)
+    path = phrases / "odd.yaml"
+    path.write_text(yaml.safe_dump({"name": "odd", "patterns": patterns}), encoding="utf-8")
+    code = main(["check", str(EXAMPLES / "messy"), "--today", "2026-11-26", "--rules", str(tmp_path / "rules")])
+    err = capsys.readouterr().err
+    assert code == 2 and str(path) in err and where in err and why in err, err
+    assert "internal error" not in err
+
+
 def test_an_ordinary_custom_phrase_list_loads(capsys, tmp_path):
     phrases = tmp_path / "rules" / "phrases"
     phrases.mkdir(parents=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 from .errors import ConfigError, EtiquetteLintError
 from .limits import MAX_CONFIG_BYTES
 from .rules import SEVERITIES, RuleSet
-from .source import FileProblem, load_document, read_regular
+from .source import FileProblem, load_data, read_regular
 from .suppressions import UNUSED_SUPPRESSION
 
 CONFIG_NAME = ".etiquette-lint.yaml"
@@ -70,7 +70,7 @@ def read_config(path: Path) -> dict:
         section = _pyproject_section(path)
         return section or {}
     try:
-        data = load_document(text, str(path)).data
+        data = load_data(text, str(path), keep="config")  # parsed once, kept between runs
     except EtiquetteLintError as exc:
         raise ConfigError(exc.message, path=exc.path, line=exc.line, column=exc.column) from None
     if data is None:

@@ -30,6 +30,7 @@ from .text import (
     blank_spans,
     common_words,
     company_mentions,
+    detail_count,
     distinctive_words,
     find_phrases,
     fold,
@@ -42,7 +43,6 @@ from .text import (
     shingles,
     similarity,
     specific_details,
-    stem,
     stemmed_words,
     topic_mention,
     without_links,
@@ -152,7 +152,10 @@ FACT_FIELDS: dict[str, dict[str, tuple[type, str]]] = {
         "topic_count": (int, "topics recorded for the recipients"),
         "topics": (str, "those topics, joined with '; '"),
         "topic_mentions": (int, "recorded topics the message touches on"),
-        "detail_count": (int, "words of specific detail (not stock courtesy, names, company or role)"),
+        "detail_count": (
+            int,
+            "words of specific detail (not stock courtesy, names, company or role; frequent words weigh less)",
+        ),
         "purpose": (str, "a call's purpose, as written"),
         "purpose_asks_standing": (bool, "the purpose asks where the candidate stands (phrases/where-do-i-stand)"),
         "sales_role": (bool, "the candidate seeks a sales role"),
@@ -697,6 +700,7 @@ def _action_fact(ctx: _Context, action: Action, order: list[Action], rejection: 
         ctx.phrases.get("placeholder"),
         ctx.phrases.get("stock-words"),
         TopicLexicon.from_lists(ctx.phrases),
+        (ctx.phrases.get("own-timeline"), ctx.phrases.get("ultimatum")),
     )
     latest = _latest_interview(plan, company, action)
     replied = _replied_between(plan, company, latest.when, action.when, inclusive_end=True) if latest else False
@@ -765,10 +769,11 @@ def _reading(
     placeholder: PhraseList | None,
     stock_words: PhraseList | None,
     lexicon: TopicLexicon,
+    logistics: tuple[PhraseList | None, ...] = (),
 ) -> tuple[int, int]:
     """How many of the topics a message touches on, and how many words of specific detail it has.
     A pure function of its arguments, cached: re-lints mostly see the same drafts."""
-    text = without_links(message)
+    text = original = without_links(message)
     # courtesy lines ("out of your busy schedule") name no topic; placeholders hold no detail
     text = _blank_hits(text, courtesy)
     text = _blank_hits(text, placeholder)
@@ -778,8 +783,26 @@ def _reading(
     memo: dict = {}  # each sentence read into words once for all the topics
     mentions = sum(1 for t in topics if topic_mention(named, t, lexicon, bounds, memo)) if named else 0
     stock = stock_words.words if stock_words is not None else frozenset()
+    # no detail of the conversation: a template's sentence around a slot, the candidate's own
+    # timeline or terms ("I am weighing another offer and expect to decide by March 29")
+    text = _blank_sentences_of(original, text, (placeholder, *logistics))
     details = specific_details(text, stock, list(names), common_words()) if text else []
-    return mentions, len({stem(h.text.lower()) for h in details})
+    return mentions, detail_count(details, text)
+
+
+def _blank_sentences_of(original: str, text: str, lists: tuple[PhraseList | None, ...]) -> str:
+    """`text` with each sentence of `original` (same offsets) in which a list matches blanked."""
+    lists = tuple(p for p in lists if p is not None)
+    if not text or not lists:
+        return text
+    bounds = sentences(original)
+    spans = {
+        bounds[index]
+        for phrases in lists
+        for hit in find_phrases(original, phrases, bounds)
+        if (index := sentence_index(bounds, hit.start)) is not None
+    }
+    return blank_spans(text, sorted(spans)) if spans else text
 
 
 def _blank_names(text: str, names: list[str]) -> str:

@@ -12,17 +12,11 @@ rule ever sees them while offsets still point at the right place in the file.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import bisect
 import functools
-import html
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from email import policy
-from email.parser import BytesParser
-from email.utils import getaddresses
 from pathlib import Path
 
 from .errors import InputError
@@ -208,7 +202,11 @@ def parse_message(data: bytes, display: str, fail, *, eml: bool, body_lines: boo
 
 
 def _parse_eml(text: str, display: str, body_lines: bool = False) -> Message:
-    parsed = BytesParser(policy=policy.compat32).parsebytes(text.encode("utf-8"))
+    # imported here: the email package costs ~8 ms of a cold start that has no .eml draft
+    from email.parser import BytesParser
+    from email.utils import getaddresses
+
+    parsed = BytesParser().parsebytes(text.encode("utf-8"))  # the compat32 policy
     match = re.search(r"\r?\n\r?\n", text)
     header_end = match.end() if match else len(text)
     body_line = text[:header_end].count("\n") + 1
@@ -315,6 +313,9 @@ def _quoted_printable(raw: str, line: int, charset: str) -> tuple[str, tuple]:
 
 def _base64(raw: str, line: int, charset: str) -> tuple[str, tuple]:
     """Decode base64 `raw` (anchored as a whole at its first line, see Segment.opaque)."""
+    import base64
+    import binascii
+
     try:
         data = base64.b64decode("".join(raw.split()), validate=False)
     except (binascii.Error, ValueError):
@@ -364,7 +365,9 @@ class _HtmlText:
                 end = markup.find("-->", position)
                 position = len(markup) if end < 0 else end + 3
             elif text.startswith("&"):
-                self.emit(html.unescape(text), start)
+                from html import unescape
+
+                self.emit(unescape(text), start)
             elif token.group(2):
                 tag = token.group(2).lower()
                 if token.group(1):

@@ -233,7 +233,7 @@ def load_plan(
 def _validated_document(text: str, path: str) -> Document:
     """Parse and schema-check a plan text. Cached by content: an editor or a watch loop re-lints
     the same plan text many times, and the Document is never modified after it is built."""
-    document = load_document(text, path)
+    document = load_document(text, path, keep="plans")
     data = document.data
     if data is None:
         raise InputError("the file is empty; expected a plan (version: 1, candidate, interviews, actions)", path=path)

@@ -34,29 +34,38 @@ except ImportError:  # not CPython: nothing to keep
 
 MAX_PROGRAMS = 4096  # beyond this, a save keeps only the programs its own run used
 MAX_FILE_BYTES = 64 * 2**20  # a larger file is not read
+# Programs added in one process, in bytes (estimated): a long-lived process (the language server,
+# the API over many plans) that compiles a pattern per plan stops keeping new ones there.
+MAX_NEW_BYTES = 8 * 2**20
 
 _programs: dict[tuple[str, int], tuple] | None = None  # (source, flags) -> the arguments of _sre.compile
 _used: set[tuple[str, int]] = set()
 _unsaved = False
+_new_bytes = 0
 
 
 def compile_pattern(source: str, flags: int = 0) -> re.Pattern:
     """re.compile(source, flags), from the kept program when there is one."""
-    global _programs, _unsaved
+    global _programs, _unsaved, _new_bytes
     flags = int(flags)
     if _sre is None:
         return re.compile(source, flags)
     if _programs is None:
         _programs = _load()
     key = (source, flags)
-    _used.add(key)
     program = _programs.get(key)
     if program is not None:
+        _used.add(key)
         try:
             return _sre.compile(source, *program)
         except Exception:  # damaged: compile it again
             pass
     program = _program(source, flags)
+    size = 2 * len(source) + 36 * len(program[1])  # the source and the list of ints, roughly
+    if _new_bytes + size > MAX_NEW_BYTES:
+        return _sre.compile(source, *program)  # compiled, not kept
+    _new_bytes += size
+    _used.add(key)
     _programs[key] = program
     if not _unsaved:
         _unsaved = True

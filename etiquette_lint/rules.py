@@ -16,7 +16,7 @@ from .compiler import check_rule, fill_template, template_fields
 from .errors import RuleError
 from .limits import MAX_RULE_FACTS, MAX_RULE_FILE_BYTES
 from .resources import rules_dir, schema_path
-from .source import FileProblem, load_document, read_regular
+from .source import FileProblem, load_data, load_document, read_regular
 from .text import PhraseList, load_phrase_lists
 
 __all__ = ["Rule", "RuleSet", "load_rule_file", "load_rules", "template_fields"]
@@ -81,7 +81,7 @@ def load_rule_file(file: Path, *, validate: bool = True) -> Rule:
     except UnicodeDecodeError as exc:
         raise RuleError(f"cannot be read: {exc}", path=str(file)) from None
     try:
-        document = load_document(text, str(file))
+        data = load_data(text, str(file), keep="rules")  # parsed once, kept between runs
     except Exception as exc:  # InputError from the YAML reader: re-raise as a rule error
         raise RuleError(
             getattr(exc, "message", str(exc)),
@@ -89,17 +89,20 @@ def load_rule_file(file: Path, *, validate: bool = True) -> Rule:
             line=getattr(exc, "line", None),
             column=getattr(exc, "column", None),
         ) from None
-    data = document.data
+
+    def position(pointer: str):  # only to word an error: parsed again for the positions
+        return load_document(text, str(file)).span(pointer)
+
     errors = list(_validator().iter_errors(data)) if validate else []
     if not validate and not isinstance(data, dict):
         errors = list(_validator().iter_errors(data))
     if errors:
         error = min(errors, key=lambda e: len(e.absolute_path))
         pointer = "".join(f"/{p}" for p in error.absolute_path)
-        span = document.span(pointer)
+        span = position(pointer)
         raise RuleError(f"{error.message}", path=str(file), line=span.line, column=span.column, pointer=pointer or "/")
     if data["id"] != file.stem:
-        span = document.span("/id")
+        span = position("/id")
         raise RuleError(
             f"rule id {data['id']!r} differs from the file name {file.stem!r}; expected them equal",
             path=str(file),
@@ -110,7 +113,7 @@ def load_rule_file(file: Path, *, validate: bool = True) -> Rule:
     match = tuple(data["match"])
     bound = [p for p in match if "fact" in p]
     if validate and len(bound) > MAX_RULE_FACTS:
-        span = document.span("/match")
+        span = position("/match")
         raise RuleError(
             f"the rule binds {len(bound)} facts together; expected at most {MAX_RULE_FACTS} "
             "(each more multiplies what the engine must try; see docs/security.md)",
@@ -143,7 +146,7 @@ def load_rule_file(file: Path, *, validate: bool = True) -> Rule:
     try:
         check_rule(rule)
     except RuleError as exc:
-        span = document.span(exc.pointer or "")
+        span = position(exc.pointer or "")
         raise RuleError(exc.message, path=str(file), line=span.line, column=span.column, pointer=exc.pointer) from None
     return rule
 

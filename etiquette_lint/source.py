@@ -11,14 +11,13 @@ import errno
 import os
 import stat
 from dataclasses import dataclass
+from functools import lru_cache
 
-import yaml
-
+from .core import kept
 from .errors import InputError
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
-# libyaml's parser when PyYAML was built with it (ten times faster); the same nodes and marks.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_KEPT_BYTES = 256 * 1024  # a document parsed before is not parsed again, up to this size (core/kept.py)
 MAX_NODES = 200_000
 # Text after alias expansion: a plan without aliases has at most its own size in scalars, so this
 # only stops aliases that repeat one big string thousands of times (a "string-alias bomb").
@@ -201,15 +200,47 @@ def escape_pointer(token: object) -> str:
     return str(token).replace("~", "~0").replace("/", "~1")
 
 
-def load_document(text: str, path: str) -> Document:
-    """Parse `text` (YAML or JSON) into a Document; raise InputError naming the place."""
+def load_document(text: str, path: str, *, keep: str | None = None) -> Document:
+    """Parse `text` (YAML or JSON) into a Document; raise InputError naming the place.
+
+    `keep`: the kind of document (a plan) whose data and spans are kept between runs (core/kept.py),
+    so that a text parsed before is not parsed again (nor the YAML library imported)."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
         raise InputError(
             f"file is too large: {len(text.encode('utf-8', 'surrogatepass'))} bytes, expected at most {MAX_FILE_BYTES}",
             path=path,
         )
+    if keep is None or len(text) > MAX_KEPT_BYTES:
+        return _parse(text, path)
+
+    def derive() -> tuple:
+        document = _parse(text, path)
+        return document.data, {p: (s.line, s.column, s.end_line, s.end_column) for p, s in document.spans.items()}
+
+    data, spans = kept.value(keep, text, _code(), derive)
+    return Document(path, text, data, {pointer: Span(*span) for pointer, span in spans.items()})
+
+
+def load_data(text: str, path: str, *, keep: str) -> object:
+    """The data of load_document(text, path), kept between runs as `keep` (rule files: their spans
+    are only needed to word an error, and load_document gives them then)."""
+    if len(text) > MAX_KEPT_BYTES:
+        return load_document(text, path).data
+    return kept.value(keep, text, _code(), lambda: load_document(text, path).data, limit=256)
+
+
+@lru_cache(maxsize=1)
+def _code() -> tuple[str | None, ...]:
+    """What parsed data depends on besides the text: this module and the YAML library's version."""
+    return (__file__, kept.module_file("yaml"))
+
+
+def _parse(text: str, path: str) -> Document:
+    import yaml  # here: a run whose documents were all parsed before never imports it (~8 ms)
+
     try:
-        root = yaml.compose(text, Loader=_LOADER)
+        # libyaml's parser when PyYAML was built with it (ten times faster); the same nodes and marks
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
@@ -230,7 +261,7 @@ def load_document(text: str, path: str) -> Document:
     return Document(path, text, data, spans)
 
 
-def _span(node: yaml.Node) -> Span:
+def _span(node) -> Span:
     return Span(
         node.start_mark.line + 1,
         node.start_mark.column + 1,
@@ -239,12 +270,12 @@ def _span(node: yaml.Node) -> Span:
     )
 
 
-def _node_error(node: yaml.Node, message: str, path: str, pointer: str) -> InputError:
+def _node_error(node, message: str, path: str, pointer: str) -> InputError:
     span = _span(node)
     return InputError(message, path=path, line=span.line, column=span.column, pointer=pointer or "/")
 
 
-def _build(node: yaml.Node, pointer: str, spans: dict[str, Span], budget: list[int], path: str):
+def _build(node, pointer: str, spans: dict[str, Span], budget: list[int], path: str):
     budget[0] -= 1
     if budget[0] < 0:
         raise _node_error(
@@ -262,7 +293,7 @@ def _build(node: yaml.Node, pointer: str, spans: dict[str, Span], budget: list[i
             pointer,
         )
     spans.setdefault(pointer, _span(node))
-    if isinstance(node, yaml.ScalarNode):
+    if node.id == "scalar":
         budget[1] -= len(node.value)
         if budget[1] < 0:
             raise _node_error(
@@ -272,10 +303,10 @@ def _build(node: yaml.Node, pointer: str, spans: dict[str, Span], budget: list[i
                 path,
                 pointer,
             )
-    if isinstance(node, yaml.MappingNode):
+    if node.id == "mapping":
         out: dict = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
+            if key_node.id != "scalar":
                 raise _node_error(key_node, "a mapping key must be a plain string", path, pointer)
             key = str(_scalar(key_node))
             if key in out:
@@ -283,12 +314,12 @@ def _build(node: yaml.Node, pointer: str, spans: dict[str, Span], budget: list[i
             child = f"{pointer}/{escape_pointer(key)}"
             out[key] = _build(value_node, child, spans, budget, path)
         return out
-    if isinstance(node, yaml.SequenceNode):
+    if node.id == "sequence":
         return [_build(item, f"{pointer}/{index}", spans, budget, path) for index, item in enumerate(node.value)]
     return _scalar(node)
 
 
-def _scalar(node: yaml.ScalarNode):
+def _scalar(node):
     tag = node.tag
     value = node.value
     if tag == "tag:yaml.org,2002:str" or tag == "tag:yaml.org,2002:timestamp":
@@ -299,20 +330,24 @@ def _scalar(node: yaml.ScalarNode):
         return value.lower() in ("true", "yes", "on", "y")
     if tag == "tag:yaml.org,2002:int":
         try:
-            return yaml.SafeLoader.construct_yaml_int(_NO_LOADER, node)
+            return _constructor().construct_yaml_int(node)
         except Exception:
             return value
     if tag == "tag:yaml.org,2002:float":
         try:
-            return yaml.SafeLoader.construct_yaml_float(_NO_LOADER, node)
+            return _constructor().construct_yaml_float(node)
         except Exception:
             return value
     return value
 
 
-class _Constructor(yaml.SafeLoader):
-    def __init__(self) -> None:  # no stream: only the scalar constructors are used
-        pass
+@lru_cache(maxsize=1)
+def _constructor():
+    """PyYAML's SafeLoader, for its int and float constructors only (no stream)."""
+    import yaml
 
+    class Constructor(yaml.SafeLoader):
+        def __init__(self) -> None:
+            pass
 
-_NO_LOADER = _Constructor()
+    return Constructor()

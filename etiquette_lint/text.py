@@ -33,10 +33,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 import Stemmer  # PyStemmer: the Snowball stemmers in C (100x the pure-Python package)
-import yaml
 
 from .analysis import dispatch
 from .cache import by_content
+from .core import kept
 from .errors import RuleError
 from .limits import MAX_PATTERNS, MAX_RULE_FILE_BYTES, risky_pattern
 from .regex_cache import compile_pattern
@@ -93,7 +93,6 @@ def _scanner(sources: tuple[str, ...]) -> re.Pattern | None:
     return compile_pattern(_PREFIX + "(?:" + "|".join(f"(?:{s})" for s in sources) + ")", re.IGNORECASE)
 
 
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CALL = re.compile(r"\(\?&([a-z][a-z0-9-]*)\)")
 
 
@@ -237,15 +236,16 @@ def _check(file: Path, sources: tuple[str, ...], pointer: str = "") -> None:
 
 def _read_yaml(file: Path) -> dict:
     try:
-        data = yaml.load(read_regular(file, MAX_RULE_FILE_BYTES).decode("utf-8"), Loader=_YAML_LOADER)
+        text = read_regular(file, MAX_RULE_FILE_BYTES).decode("utf-8")
+        data = kept.value("phrases", text, (kept.module_file("yaml"),), lambda: _parse_yaml(text))  # kept between runs
     except FileProblem as problem:
         raise RuleError(f"{problem.reason}; expected a phrase list", path=str(file)) from None
     except UnicodeDecodeError as exc:
         raise RuleError(f"cannot be read: {exc}", path=str(file)) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+    except _YAMLProblem as exc:
+        mark = getattr(exc.error, "problem_mark", None)
         raise RuleError(
-            f"invalid YAML: {getattr(exc, 'problem', exc)}",
+            f"invalid YAML: {getattr(exc.error, 'problem', exc.error)}",
             path=str(file),
             line=mark.line + 1 if mark else None,
             column=mark.column + 1 if mark else None,
@@ -253,6 +253,20 @@ def _read_yaml(file: Path) -> dict:
     if not isinstance(data, dict):
         raise RuleError("expected a mapping with 'name' and 'patterns' or 'words'", path=str(file))
     return data
+
+
+class _YAMLProblem(Exception):
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+
+def _parse_yaml(text: str):
+    import yaml  # here: a run whose phrase lists were all parsed before never imports it
+
+    try:
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as exc:
+        raise _YAMLProblem(exc) from None
 
 
 # --- masking -----------------------------------------------------------------------------------
@@ -1031,6 +1045,9 @@ def specific_details(
         if signature is not None:
             body_end = signature
     skipped = list(_line_matches(text[:body_end], _SALUTATION_LINE))
+    opening = _OPENING_NAME_LINE.match(text)  # "Patricia," or "Chef Yvette," alone on the first line
+    if opening and not skipped and all(w[0].isupper() for w in opening.group(0).split()):
+        skipped = [(opening.start(), opening.end())]
     skipped_starts = [s for s, _ in skipped]
     hits = []
     for word, start, end in words(text[:body_end]):
@@ -1046,6 +1063,69 @@ def specific_details(
             continue
         hits.append(Hit(start, end, word))
     return hits
+
+
+# A greeting that is only a name ("Patricia,", "Chef Yvette -") on the first line of the text.
+_OPENING_NAME_LINE = re.compile(
+    r"\s*(?:[^\W\d_][\w'’.\-]*[^\S\n]+){0,3}[^\W\d_][\w'’\-]*[^\S\n]*[,:!—–-][^\S\n]*$", re.M
+)
+
+# How much a word of detail weighs (`detail_count`): a word this frequent in English fits any note
+# ("allow", "built", "focus", "picture": nothing), one this frequent half ("brilliant", "showing");
+# rarer words, numbers and words the list does not hold count whole ("operatories", "48").
+FREQUENT_ZIPF = 5.0
+COMMON_ZIPF = 4.5
+# numbers written out count as numbers do ("eleven years", "three variants"); "one" is no number here
+_NUMBER_WORDS = frozenset(
+    "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+    "eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million dozen".split()
+)
+
+
+def detail_count(details: list[Hit], text: str, frequencies: dict[str, float] | None = None) -> int:
+    """The words of specific detail, counted by distinct stem and weighed by how frequent each is in
+    English (frequent words count half or nothing; see FREQUENT_ZIPF), rounded half up. A word
+    capitalised inside a sentence of `text` (where the hits are) is a name ("January",
+    "Riverside", "Pepper") and a number written out is a number: whole."""
+    frequencies = word_frequencies() if frequencies is None else frequencies
+    weights: dict[str, float] = {}
+    for hit in details:
+        lower = hit.text.lower()
+        zipf = frequencies.get(lower, 0.0)
+        if zipf >= COMMON_ZIPF and (
+            lower in _NUMBER_WORDS or (hit.text[:1].isupper() and _inside_sentence(text, hit.start))
+        ):
+            zipf = 0.0
+        weight = 0.0 if zipf >= FREQUENT_ZIPF else 0.5 if zipf >= COMMON_ZIPF else 1.0
+        key = stem(lower)
+        weights[key] = max(weight, weights.get(key, 0.0))
+    return int(sum(weights.values()) + 0.5)
+
+
+def _inside_sentence(text: str, start: int) -> bool:
+    """Whether a word at `start` follows other words of its sentence (not a line's or sentence's
+    first word, nor a list item's or heading's)."""
+    i = start - 1
+    while i >= 0 and text[i] in " \t\"'“‘([*_#>-•":
+        i -= 1
+    return i >= 0 and text[i] not in ".!?:\n"
+
+
+@lru_cache(maxsize=1)
+def word_frequencies() -> dict[str, float]:
+    """The frequent English words of rules/phrases/frequent-words.txt with their Zipf frequency."""
+    from .resources import rules_dir
+
+    try:
+        text = (rules_dir() / "phrases" / "frequent-words.txt").read_text(encoding="utf-8")
+    except OSError:
+        return {}
+    out = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            word, _, zipf = line.partition(" ")
+            out[word] = float(zipf)
+    return out
 
 
 @lru_cache(maxsize=65_536)  # the same words in every draft: each is looked up in the common words once

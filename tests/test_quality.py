@@ -18,12 +18,13 @@ from conftest import ROOT
 
 PRECISION_FLOOR = 0.90
 RECALL_FLOOR = 0.85
-# Below the common floors, set at what the rules reach on the whole development corpus (rounded
-# down) since the retired held-out sets joined it: they guard against getting worse while the
-# rules catch up. topic-not-mentioned (info) compares words, not meaning: a note that paraphrases
-# a recorded topic is labelled "mentioned" by a reader and still gets the finding (its message
-# says it may be a paraphrase). generic-message misses stock notes whose filler counts as detail.
-FLOORS = {"topic-not-mentioned": (0.50, RECALL_FLOOR), "generic-message": (PRECISION_FLOOR, 0.70)}
+# Below the common floors, set at what the rule reaches on the whole development corpus (rounded
+# down) since the retired held-out sets joined it: it guards against getting worse while the rule
+# catches up. topic-not-mentioned (info) compares words, not meaning: a note that paraphrases a
+# recorded topic is labelled "mentioned" by a reader and still gets the finding (its message says
+# it may be a paraphrase); and a short note whose only detail is common words ("driving for eleven
+# years") reads as generic-message, not as detail about something else.
+FLOORS = {"topic-not-mentioned": (0.60, 0.75)}
 
 
 def _quality():

@@ -67,3 +67,17 @@ def test_no_cache_when_asked(empty_cache, monkeypatch):
     assert compile_pattern("cached?", re.I) == re.compile("cached?", re.I)
     regex_cache._save()
     assert not any(empty_cache.rglob("*.marshal"))
+
+
+def test_a_long_lived_process_stops_keeping_new_programs_at_the_bound(empty_cache, monkeypatch):
+    """A pattern per plan (a name) compiled in a process that lints many plans: the programs kept
+    in memory stop growing at MAX_NEW_BYTES, and every pattern is still the one re.compile builds."""
+    monkeypatch.setattr(regex_cache, "MAX_NEW_BYTES", 20_000)
+    monkeypatch.setattr(regex_cache, "_new_bytes", 0)
+    for number in range(300):
+        source = rf"\bJordan Lee {number}\b"
+        assert compile_pattern(source, re.I) == re.compile(source, re.I)
+    kept = len(regex_cache._programs)
+    assert 0 < kept < 300
+    assert compile_pattern(r"\bJordan Lee 1\b", re.I) == re.compile(r"\bJordan Lee 1\b", re.I)
+    assert len(regex_cache._programs) == kept

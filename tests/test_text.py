@@ -449,6 +449,42 @@ def test_detail_leaves_out_filler_fragments_and_signature_block():
     assert [h.text for h in specific_details(text, stock, ["Greg"], common_words())] == []
 
 
+def _detail(text: str, names: list[str] = ()) -> int:
+    """detail_count as the action fact has it (through facts._reading)."""
+    from etiquette_lint.facts import _reading
+
+    args = (PHRASES.get("courtesy"), PHRASES.get("placeholder"), PHRASES.get("stock-words"), LEXICON)
+    logistics = (PHRASES.get("own-timeline"), PHRASES.get("ultimatum"))
+    return _reading(text, (), tuple(names), *args, logistics)[1]
+
+
+def test_frequent_words_weigh_little_as_detail():
+    """A stock note's leftover words are frequent English ("allow", "built", "meaningful"): under 3;
+    a note of rare words, names inside a sentence, numbers (also written out) is detailed."""
+    stock = (
+        "Dear Dr. Kowalczyk,\n\nThank you so much for meeting with me today. I really enjoyed getting to know "
+        "the wonderful team you have built. I believe my background would allow me to make a meaningful "
+        "contribution from day one.\n\nKind regards,\nImogen"
+    )
+    assert _detail(stock) < 3
+    assert _detail("Thanks for the tour of the operatories and the sterilization bay.") >= 3
+    assert _detail("Driving for the city since January, eleven years on the night routes.") >= 3
+    assert _detail("I loved the big new picture on the left.") < 3
+
+
+def test_greeting_name_line_and_own_timeline_are_no_detail():
+    """An opening "Patricia," and the candidate's own deadline or terms say nothing of the conversation."""
+    note = "Patricia,\n\nThank you for your time today and for showing me round. I enjoyed the visit."
+    assert _detail(note) < 3
+    timeline = (
+        "Thank you for your time today. I am weighing another offer from a brokerage and expect to reach "
+        "a decision by March 26; otherwise I will have no choice but to accept it."
+    )
+    assert _detail(timeline) < 3
+    slot = "Thank you. I enjoyed our talk about [specific project] and came away with a clearer picture."
+    assert _detail(slot) < 3
+
+
 def test_polite_close_by_silence_is_not_an_ultimatum():
     assert hits("ultimatum", "Unless I hear differently by Friday, I'll take it that you've gone another way.") == []
     assert hits("ultimatum", "If I don't hear back by Friday, I will assume you have moved on.") == []

@@ -113,13 +113,25 @@ def load_phrase_lists(folders: list[Path], *, trusted: Path | None = None) -> di
         for _, d in entries
         if d.get("define")
     }
+
+    def untrusted(file: Path) -> bool:
+        return trusted is None or file.parent.parent != trusted
+
+    # A `define` from a --rules folder replaces the built-in one of that name, so it flows into
+    # the built-in lists that call it: then every list is checked, not only the custom ones.
+    custom_defines = False
+    for name, entries in raw.items():
+        for file, data in entries:
+            if data.get("define") and untrusted(file):
+                custom_defines = True
+                _check(file, (_expand(file, "define", f"(?&{name})", defines),), "/define")
     lists: dict[str, PhraseList] = {}
     for name, entries in raw.items():
         for file, data in entries:
             sources = tuple(
                 _expand(file, index, str(source), defines) for index, source in enumerate(data.get("patterns") or ())
             )
-            if trusted is None or file.parent.parent != trusted:
+            if custom_defines or untrusted(file):
                 _check(file, sources)
             words = frozenset(str(w).lower() for w in data.get("words") or ())
             unless = frozenset(data.get("unless") or ())
@@ -138,7 +150,7 @@ def load_phrase_lists(folders: list[Path], *, trusted: Path | None = None) -> di
             needs = []
             for index, need in enumerate(data.get("needs") or ()):
                 source = _expand(file, f"needs/{index}", f"(?&{need})", defines)
-                if trusted is None or file.parent.parent != trusted:
+                if custom_defines or untrusted(file):
                     _check(file, (source,), f"/needs/{index}")
                 needs.append(_compiled(source))
             if name in lists:

@@ -116,7 +116,6 @@ def test_patterns_that_only_compile_joined_or_only_alone_are_refused(capsys, tmp
     assert "internal error" not in err
 
 
-
 def test_a_custom_define_that_replaces_a_built_in_one_is_checked(capsys, tmp_path):
     """Found by tests/fuzz (rules target): a --rules list named like a built-in one (`month`)
     replaces its `define`, which built-in patterns call; those were trusted and not checked, so
@@ -131,6 +130,7 @@ def test_a_custom_define_that_replaces_a_built_in_one_is_checked(capsys, tmp_pat
     assert code == 2 and str(path) in err and "/define" in err and "not a valid regular expression" in err, err
     path.write_text(yaml.safe_dump({"name": "month", "define": "(?:jan(?:uary)?|feb(?:ruary)?)"}), encoding="utf-8")
     assert main(["check", str(EXAMPLES / "messy"), "--today", "2026-11-26", "--rules", str(tmp_path / "rules")]) == 1
+
 
 def test_an_ordinary_custom_phrase_list_loads(capsys, tmp_path):
     phrases = tmp_path / "rules" / "phrases"

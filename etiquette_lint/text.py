@@ -118,13 +118,25 @@ def load_phrase_lists(folders: list[Path], *, trusted: Path | None = None) -> di
         for _, d in entries
         if d.get("define")
     }
+
+    def untrusted(file: Path) -> bool:
+        return trusted is None or file.parent.parent != trusted
+
+    # A `define` from a --rules folder replaces the built-in one of that name, so it flows into
+    # the built-in lists that call it: then every list is checked, not only the custom ones.
+    custom_defines = False
+    for name, entries in raw.items():
+        for file, data in entries:
+            if data.get("define") and untrusted(file):
+                custom_defines = True
+                _check(file, (_expand(file, "define", f"(?&{name})", defines),), "/define")
     lists: dict[str, PhraseList] = {}
     for name, entries in raw.items():
         for file, data in entries:
             sources = tuple(
                 _expand(file, index, str(source), defines) for index, source in enumerate(data.get("patterns") or ())
             )
-            if trusted is None or file.parent.parent != trusted:
+            if custom_defines or untrusted(file):
                 _check(file, sources)
             words = frozenset(str(w).lower() for w in data.get("words") or ())
             unless = frozenset(data.get("unless") or ())
@@ -143,7 +155,7 @@ def load_phrase_lists(folders: list[Path], *, trusted: Path | None = None) -> di
             needs = []
             for index, need in enumerate(data.get("needs") or ()):
                 source = _expand(file, f"needs/{index}", f"(?&{need})", defines)
-                if trusted is None or file.parent.parent != trusted:
+                if custom_defines or untrusted(file):
                     _check(file, (source,), f"/needs/{index}")
                 needs.append(_compiled(source))
             if name in lists:
@@ -217,11 +229,8 @@ def _check(file: Path, sources: tuple[str, ...], pointer: str = "") -> None:
                 path=str(file),
                 pointer=pointer or f"/patterns/{index}",
             )
-    try:
-        _scanner(sources)
-        return
-    except re.error:
-        pass
+    # Each pattern on its own, not only all of them joined: `a)|(b` in one pattern and `(c` in
+    # another make a valid alternation of two invalid patterns (found by tests/fuzz).
     for index, source in enumerate(sources):
         try:
             _compiled(source)
@@ -232,6 +241,14 @@ def _check(file: Path, sources: tuple[str, ...], pointer: str = "") -> None:
                 path=str(file),
                 pointer=pointer or f"/patterns/{index}",
             ) from None
+    try:
+        _scanner(sources)
+    except re.error as exc:  # e.g. the same group name in two patterns
+        raise RuleError(
+            f"the patterns cannot be searched together: {exc}; expected no group name used twice",
+            path=str(file),
+            pointer=pointer or "/patterns",
+        ) from None
 
 
 def _read_yaml(file: Path) -> dict:

@@ -10,6 +10,7 @@ server, a service linting distinct plans all day) therefore levels off, whatever
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 import threading
@@ -65,13 +66,37 @@ def size_of(value, *, owned: bool = True, _seen: set | None = None) -> int:
     return total
 
 
+_run = threading.local()  # results too big for their cache, kept for one run (see one_run)
+
+
+@contextlib.contextmanager
+def one_run():
+    """Within this block (one plan's text analysis), results that their cache is too small to keep
+    (a draft near the 1 MiB limit: its sentences, its words) are kept anyway, and dropped at its
+    end: several stages read the same large draft, and computing it again for each of them cost
+    seconds. Memory then grows with the drafts of the run, never beyond it."""
+    outer = getattr(_run, "kept", None)
+    if outer is None:
+        _run.kept = {}
+    try:
+        yield
+    finally:
+        if outer is None:
+            _run.kept = None
+
+
 def by_content(
-    maxsize: int, max_chars: int, max_bytes: int = DEFAULT_MAX_BYTES, size: Callable[[tuple, object], int] | None = None
+    maxsize: int,
+    max_chars: int,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    size: Callable[[tuple, object], int] | None = None,
+    for_run: bool = False,
 ) -> Callable[[Callable[..., T]], Callable[..., T]]:
     """Like functools.lru_cache(maxsize), for functions whose first argument is a text, and
     bounded to `max_bytes` of keys and results. `size(key, result)`, when given, is an upper
     bound of their bytes that costs less than walking them (for results of many small objects,
-    where measuring would cost as much as computing)."""
+    where measuring would cost as much as computing). `for_run`: a result too big to keep is
+    still kept until the end of the current `one_run` block, if there is one."""
 
     def decorate(func: Callable[..., T]) -> Callable[..., T]:
         entries: OrderedDict = OrderedDict()  # key -> (result, bytes)
@@ -80,9 +105,15 @@ def by_content(
 
         @functools.wraps(func)
         def wrapper(text: str, *args):
-            if len(text) > max_chars:
-                return func(text, *args)
             key = (text, *args)
+            kept = getattr(_run, "kept", None) if for_run else None
+            if kept is not None and (wrapper, key) in kept:
+                return kept[(wrapper, key)]
+            if len(text) > max_chars:
+                result = func(text, *args)
+                if kept is not None:
+                    kept[(wrapper, key)] = result
+                return result
             with lock:
                 found = entries.get(key)
                 if found is not None:
@@ -93,6 +124,8 @@ def by_content(
             result = func(text, *args)
             nbytes = size(key, result) if size is not None else size_of(key, owned=False) + size_of(result)
             if nbytes > max_bytes:
+                if kept is not None:
+                    kept[(wrapper, key)] = result
                 return result
             with lock:
                 if key not in entries:

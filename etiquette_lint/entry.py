@@ -171,12 +171,15 @@ def fast_check(params: dict) -> int | None:
     today = date.fromisoformat(params["today"]) if params["today"] else date.today()
     if today.isoformat() != key_options["today"]:  # midnight passed while starting: no cache
         key = None
-    if params["fmt"] == "text" and not params["statistics"] and len(files) > 1 and "-" not in files:
-        return _stream_check(params, today, color, key, files)
-    try:
-        stdout, stderr, status, report = run_check(params, today, color)
-    except Exception:  # an error: cli.main words it
-        return None
+    from .core import memo
+
+    with memo.paused():  # one process, each plan linted once: no result is worth keeping in memory
+        if params["fmt"] == "text" and not params["statistics"] and len(files) > 1 and "-" not in files:
+            return _stream_check(params, today, color, key, files)
+        try:
+            stdout, stderr, status, report = run_check(params, today, color)
+        except Exception:  # an error: cli.main words it
+            return None
     code = _write(stdout, stderr, status)
     if key and not report.errors:
         try:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice
 
-from .cache import by_content
+from .cache import by_content, one_run
 from .limits import MAX_PHRASE_FACTS
 from .messages import Segment
 from .plan import Action, Plan
@@ -351,6 +351,7 @@ class _Context:
         return fact
 
 
+@one_run()  # a large draft is read by several stages: its sentences and words computed once
 def build_facts(
     plan: Plan,
     phrases: dict[str, PhraseList],
@@ -506,7 +507,7 @@ def _phrase_facts(ctx: _Context, action: Action, lists: list[str]) -> None:
         bounds = sentences(scanned)
         about: dict[tuple, tuple[str, str]] = {}  # each sentence read once, however many hits it holds
         for name in lists:
-            for hit in _phrase_hits(scanned, ctx.phrases[name])[:MAX_PHRASE_FACTS]:
+            for hit in _phrase_hits(scanned, ctx.phrases[name]):
                 index = sentence_index(bounds, hit.start)
                 sentence = bounds[index] if index is not None else (hit.start, hit.end)
                 pitch = name.startswith("solution-")
@@ -549,8 +550,9 @@ def _clipped(sentence: str, limit: int = 200) -> str:
 
 @by_content(maxsize=1024, max_chars=32_768)
 def _phrase_hits(text: str, phrases: PhraseList) -> tuple:
-    """The list's matches in a text (cached by content: drafts rarely change between lints)."""
-    return tuple(find_phrases(text, phrases, sentences(text)))
+    """The list's first MAX_PHRASE_FACTS matches in a text (cached by content: drafts rarely change
+    between lints; the rules see no more, and a 1 MB draft may hold hundreds of thousands)."""
+    return tuple(find_phrases(text, phrases, sentences(text), MAX_PHRASE_FACTS))
 
 
 @by_content(maxsize=4096, max_chars=2_000)

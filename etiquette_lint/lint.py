@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -546,6 +545,8 @@ def _tied_to(file: str, errors: list[EtiquetteLintError]) -> list[EtiquetteLintE
 def internal_error(exc: BaseException, path: str) -> EngineError:
     """An unexpected exception as one error tied to the file being worked on, and to the line of
     the plan or draft where the traceback shows one (a bug to report, not a fault of the input)."""
+    import traceback  # only for an internal error
+
     line = None
     name = Path(path).name
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):

@@ -158,7 +158,7 @@ class EtiquetteServer(LanguageServer):
             for finding in report.findings:
                 key = _key(finding.path)
                 if key == plan_key and document is None:
-                    document = load_document(text, plan_key)
+                    document = load_document(text, plan_key, keep="plans")  # as the lint read it: not parsed again
                 diagnostics.setdefault(key, []).append(self.diagnostic(finding, key, plan_key, sources, document))
             for key in self.reads[plan_key]:
                 diagnostics.setdefault(key, [])
@@ -218,6 +218,8 @@ class EtiquetteServer(LanguageServer):
         point = lsp.Position(max(line - 1, 0), max(column - 1, 0))
         if point.line >= len(lines):
             return point
+        if lines[point.line].isascii():  # the same count in every encoding (up to the line's end, as pygls counts)
+            return lsp.Position(point.line, min(point.character, len(lines[point.line])))
         return self.workspace.position_codec.position_to_client_units(lines, point)
 
     def range(

@@ -16,7 +16,6 @@ from datetime import date, datetime, tzinfo
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .cache import by_content
 from .core.validate import is_valid
@@ -293,6 +292,8 @@ def parse_when(value: str) -> When:
 
 def zone_named(name: str) -> tzinfo:
     """The IANA time zone `name` (such as America/Denver); ValueError when there is none."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # only for a plan with a `timezone:`
+
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):

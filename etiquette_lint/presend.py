@@ -195,7 +195,7 @@ def _header_when(message: Message) -> When | None:
         return None
     try:
         moment = parsedate_to_datetime(message.header_date)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):  # a zone offset of 10^40 hours
         return None
     return When(moment.date(), moment)
 

@@ -217,7 +217,7 @@ def load_document(text: str, path: str, *, keep: str | None = None) -> Document:
         document = _parse(text, path)
         return document.data, {p: (s.line, s.column, s.end_line, s.end_column) for p, s in document.spans.items()}
 
-    data, spans = kept.value(keep, text, _code(), derive)
+    data, spans = kept.value(keep, text, _code(), derive, limit=16)  # a few plans being edited
     return Document(path, text, data, {pointer: Span(*span) for pointer, span in spans.items()})
 
 

@@ -28,7 +28,7 @@ import bisect
 import re
 import sys
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -67,10 +67,15 @@ class PhraseList:
     needs: tuple[re.Pattern, ...] = ()  # named patterns that must occur in the same sentence
     near: int = 0  # at most this many characters between a match and what it needs (0: anywhere)
 
-    @property
+    @cached_property
     def patterns(self) -> tuple[re.Pattern, ...]:
         """Each pattern compiled (on first use: most drafts never need them one by one)."""
         return tuple(_compiled(source) for source in self.sources)
+
+    @cached_property
+    def matchers(self) -> tuple:
+        """Each pattern's `match`."""
+        return tuple(pattern.match for pattern in self.patterns)
 
     @property
     def scanner(self) -> re.Pattern | None:
@@ -113,13 +118,25 @@ def load_phrase_lists(folders: list[Path], *, trusted: Path | None = None) -> di
         for _, d in entries
         if d.get("define")
     }
+
+    def untrusted(file: Path) -> bool:
+        return trusted is None or file.parent.parent != trusted
+
+    # A `define` from a --rules folder replaces the built-in one of that name, so it flows into
+    # the built-in lists that call it: then every list is checked, not only the custom ones.
+    custom_defines = False
+    for name, entries in raw.items():
+        for file, data in entries:
+            if data.get("define") and untrusted(file):
+                custom_defines = True
+                _check(file, (_expand(file, "define", f"(?&{name})", defines),), "/define")
     lists: dict[str, PhraseList] = {}
     for name, entries in raw.items():
         for file, data in entries:
             sources = tuple(
                 _expand(file, index, str(source), defines) for index, source in enumerate(data.get("patterns") or ())
             )
-            if trusted is None or file.parent.parent != trusted:
+            if custom_defines or untrusted(file):
                 _check(file, sources)
             words = frozenset(str(w).lower() for w in data.get("words") or ())
             unless = frozenset(data.get("unless") or ())
@@ -138,7 +155,7 @@ def load_phrase_lists(folders: list[Path], *, trusted: Path | None = None) -> di
             needs = []
             for index, need in enumerate(data.get("needs") or ()):
                 source = _expand(file, f"needs/{index}", f"(?&{need})", defines)
-                if trusted is None or file.parent.parent != trusted:
+                if custom_defines or untrusted(file):
                     _check(file, (source,), f"/needs/{index}")
                 needs.append(_compiled(source))
             if name in lists:
@@ -212,11 +229,8 @@ def _check(file: Path, sources: tuple[str, ...], pointer: str = "") -> None:
                 path=str(file),
                 pointer=pointer or f"/patterns/{index}",
             )
-    try:
-        _scanner(sources)
-        return
-    except re.error:
-        pass
+    # Each pattern on its own, not only all of them joined: `a)|(b` in one pattern and `(c` in
+    # another make a valid alternation of two invalid patterns (found by tests/fuzz).
     for index, source in enumerate(sources):
         try:
             _compiled(source)
@@ -227,6 +241,14 @@ def _check(file: Path, sources: tuple[str, ...], pointer: str = "") -> None:
                 path=str(file),
                 pointer=pointer or f"/patterns/{index}",
             ) from None
+    try:
+        _scanner(sources)
+    except re.error as exc:  # e.g. the same group name in two patterns
+        raise RuleError(
+            f"the patterns cannot be searched together: {exc}; expected no group name used twice",
+            path=str(file),
+            pointer=pointer or "/patterns",
+        ) from None
 
 
 def _read_yaml(file: Path) -> dict:
@@ -295,7 +317,42 @@ def blank_spans(text: str, spans) -> str:
     if not pieces:
         return text
     pieces.append(text[position:])
-    return "".join(pieces)
+    return _derived("".join(pieces), text, spans)
+
+
+# Texts made from another by changing some spans (the length kept): blanked courtesy and
+# placeholders, masked names. Where phrase lists may match in such a text is read again only
+# around the changed spans (dispatch.Index.rescan), when the other text was scanned.
+class _Recent:
+    """The last few results keyed by text, least recently stored first out: at most `entries` of
+    them and `chars` characters of their texts (a plan's drafts and their variants fit; one huge
+    draft pushes the others out)."""
+
+    def __init__(self, entries: int, chars: int) -> None:
+        self.entries, self.chars, self.held = entries, chars, 0
+        self.store: dict = {}  # key -> (value, characters)
+
+    def get(self, key, default=None):
+        found = self.store.get(key)
+        return default if found is None else found[0]
+
+    def put(self, key, text: str, value) -> None:
+        old = self.store.pop(key, None)
+        if old is not None:
+            self.held -= old[1]
+        self.store[key] = (value, len(text))
+        self.held += len(text)
+        while len(self.store) > self.entries or (self.held > self.chars and len(self.store) > 1):
+            self.held -= self.store.pop(next(iter(self.store)))[1]
+
+
+_DERIVED = _Recent(64, 1 << 21)  # text -> (the text it was made from, the changed spans)
+
+
+def _derived(result: str, source: str, spans) -> str:
+    if result != source:
+        _DERIVED.put(result, result, (source, tuple(spans)))
+    return result
 
 
 def _mail_at(text: str, at: int, position: int) -> tuple[int, int] | None:
@@ -386,7 +443,7 @@ def _words_bytes(key: tuple, result: tuple) -> int:
     return 2 * sys.getsizeof(key[0]) + 200 * len(result) + 100
 
 
-@by_content(maxsize=8192, max_chars=1 << 20, size=_words_bytes)  # bounded in bytes (cache.py)
+@by_content(maxsize=8192, max_chars=1 << 20, size=_words_bytes, for_run=True)  # bounded in bytes (cache.py)
 def words(text: str) -> tuple[tuple[str, int, int], ...]:
     """(word, start, end) for every word of the text (cached: the same sentences are read by
     several rules' analyses)."""
@@ -437,7 +494,7 @@ def _spans_bytes(key: tuple, spans: tuple) -> int:
     return 2 * sys.getsizeof(key[0]) + 120 * len(spans) + 100
 
 
-@by_content(maxsize=2048, max_chars=1 << 20, size=_spans_bytes)
+@by_content(maxsize=2048, max_chars=1 << 20, size=_spans_bytes, for_run=True)
 def sentences(text: str) -> tuple[tuple[int, int], ...]:
     """(start, end) of each sentence (or list item, heading, or paragraph) of the text."""
     spans = []
@@ -653,26 +710,36 @@ def in_context(text: str, hit: Hit, sentence: tuple[int, int], context: str) -> 
     return _Reading(text, (sentence,)).in_context(hit, sentence, context)
 
 
-def find_phrases(text: str, phrases: PhraseList, bounds: list[tuple[int, int]] | None = None) -> list[Hit]:
-    """Every non-overlapping match of the list's patterns that counts in its context, in order.
+def find_phrases(
+    text: str, phrases: PhraseList, bounds: list[tuple[int, int]] | None = None, limit: int | None = None
+) -> list[Hit]:
+    """Every non-overlapping match of the list's patterns that counts in its context, in order
+    (the first `limit` of them: those do not depend on what follows).
 
     Where several patterns match at one place, the longest wins; a match that does not count in
     its context (see `unless`, `needs`) does not hide a match starting inside it. Patterns are
     only tried where the first characters of a word can start them (analysis.dispatch)."""
     if not phrases.sources:
         return []
-    return _find(text, phrases, bounds, _candidates(text, phrases))
+    return _find(text, phrases, bounds, _candidates(text, phrases), limit)
 
 
-def _find(text: str, phrases: PhraseList, bounds, candidates) -> list[Hit]:
-    patterns = phrases.patterns
+def _find(text: str, phrases: PhraseList, bounds, candidates, limit: int | None = None) -> list[Hit]:
+    matchers = phrases.matchers
+    unless = sorted(phrases.unless)
     reading = None
     kept: list[Hit] = []
     position = 0
     for start, indexes in candidates:
         if start < position:
             continue
-        end = max((m.end() for m in (patterns[i].match(text, start) for i in indexes) if m), default=-1)
+        if limit is not None and len(kept) >= limit:
+            break
+        end = -1  # where the longest match ends
+        for i in indexes:
+            match = matchers[i](text, start)
+            if match is not None and match.end() > end:
+                end = match.end()
         if end < 0:
             continue
         words_end = start + len(text[start:end].rstrip())
@@ -681,7 +748,7 @@ def _find(text: str, phrases: PhraseList, bounds, candidates) -> list[Hit]:
             if reading is None:
                 reading = _reading(text, sentences(text) if bounds is None else bounds)
             sentence = sentence_at(reading.bounds, start)
-            if any(reading.in_context(hit, sentence, c) for c in sorted(phrases.unless)):
+            if any(reading.in_context(hit, sentence, c) for c in unless):
                 hit = None
             elif phrases.needs:
                 hit = _with_needs(reading, hit, sentence, phrases.needs, phrases.near)
@@ -693,7 +760,7 @@ def _find(text: str, phrases: PhraseList, bounds, candidates) -> list[Hit]:
     return kept
 
 
-_SCANS: dict[tuple, list] = {}  # (index, text) -> where each list's patterns may match, for the last few texts
+_SCANS = _Recent(64, 1 << 21)  # (index, text) -> where each list's patterns may match, for the last few texts
 
 
 def _index_of(phrases: PhraseList) -> tuple[dispatch.Index, int]:
@@ -716,20 +783,21 @@ def _candidates(
     else:
         scanned = _SCANS.get((index, text))
         if scanned is None:
-            scanned = index.scan(text)
-            if len(_SCANS) >= 8:
-                _SCANS.pop(next(iter(_SCANS)))
-            _SCANS[(index, text)] = scanned
+            source, spans = _DERIVED.get(text, ("", ()))
+            before = _SCANS.get((index, source)) if spans else None
+            scanned = index.scan(text) if before is None else index.rescan(before, text, spans)
+            _SCANS.put((index, text), text, scanned)
         found = scanned[number]
     residual = index.residual[number]
-    if residual:
-        found = dict(found)
-        scanner = _scanner(tuple(phrases.sources[i] for i in residual))
-        position = 0
-        while (match := scanner.search(text, position)) is not None:
-            start = match.start()
-            found[start] = found.get(start, ()) + residual
-            position = start + 1
+    if not residual:
+        return list(found.items())  # in order of start: scan and rescan find them so
+    found = dict(found)
+    scanner = _scanner(tuple(phrases.sources[i] for i in residual))
+    position = 0
+    while (match := scanner.search(text, position)) is not None:
+        start = match.start()
+        found[start] = found.get(start, ()) + residual
+        position = start + 1
     return sorted(found.items())
 
 
@@ -851,18 +919,26 @@ def _tokens_bytes(key: tuple, tokens: tuple) -> int:
 def _tokens(text: str, lexicon: TopicLexicon) -> tuple[_Token, ...]:
     """The text's words as stems (abbreviations expanded in place: "Q3" also yields "third", "quarter")."""
     out = []
+    known: dict[str, tuple[tuple[str, str, bool, str], ...]] = {}  # a word met again reads as before
     for word, start, end in words(text):
-        lower = word.lower().replace("’", "'")
-        stop = lower in STOP_WORDS
-        expansions = lexicon.expansions.get(lower) or lexicon.expansions.get(lower.rstrip("s"))
-        if expansions:
-            out.append(_Token(stem(lower), start, end, lower[0], stop))
-            for expansion in expansions:
-                out.extend(_Token(stem(w), start, end, w[0], w in STOP_WORDS) for w in expansion)
-            continue
-        for part in _split_alnum(lower):
-            out.append(_Token(stem(part), start, end, part[0], stop, part))
+        parts = known.get(word)
+        if parts is None:
+            parts = known[word] = _token_parts(word, lexicon)
+        out += [_Token(token_stem, start, end, initial, stop, surface) for token_stem, initial, stop, surface in parts]
     return tuple(out)
+
+
+def _token_parts(word: str, lexicon: TopicLexicon) -> tuple[tuple[str, str, bool, str], ...]:
+    """(stem, initial, stop, surface) of each token a word yields (see _tokens)."""
+    lower = word.lower().replace("’", "'")
+    stop = lower in STOP_WORDS
+    expansions = lexicon.expansions.get(lower) or lexicon.expansions.get(lower.rstrip("s"))
+    if expansions:
+        out = [(stem(lower), lower[0], stop, "")]
+        for expansion in expansions:
+            out += [(stem(w), w[0], w in STOP_WORDS, "") for w in expansion]
+        return tuple(out)
+    return tuple((stem(part), part[0], stop, part) for part in _split_alnum(lower))
 
 
 def _acronym_at(acronym: str, tokens: list[_Token], i: int) -> int | None:
@@ -943,6 +1019,8 @@ def topic_mention(
                 by_initial.setdefault(t.initial, []).append(i)
             memo["distinct", start, end] = tuple(distinct.values())
             memo["initial", start, end] = by_initial
+        if not tokens:
+            continue  # no word: nothing of any topic (a list marker alone, a blanked line)
         found: dict[str, tuple[int, int]] = {}
         for s, _, surface in wanted:
             for t in memo["distinct", start, end]:
@@ -1045,18 +1123,23 @@ def specific_details(
         skipped = [(opening.start(), opening.end())]
     skipped_starts = [s for s, _ in skipped]
     hits = []
+    detail: dict[str, bool] = {}  # a word met again is judged as it was the first time
     for word, start, end in words(text[:body_end]):
-        index = bisect.bisect_right(skipped_starts, start) - 1
-        if index >= 0 and start < skipped[index][1]:
-            continue
-        lower = word.lower()
-        if lower in STOP_WORDS or lower in stock:
-            continue
-        if stem(lower) in excluded:
-            continue
-        if common and word.islower() and _cut_off(lower, common):
-            continue
-        hits.append(Hit(start, end, word))
+        if skipped:
+            index = bisect.bisect_right(skipped_starts, start) - 1
+            if index >= 0 and start < skipped[index][1]:
+                continue
+        counts = detail.get(word)
+        if counts is None:
+            lower = word.lower()
+            counts = detail[word] = not (
+                lower in STOP_WORDS
+                or lower in stock
+                or stem(lower) in excluded
+                or (common and word.islower() and _cut_off(lower, common))
+            )
+        if counts:
+            hits.append(Hit(start, end, word))
     return hits
 
 
@@ -1182,13 +1265,14 @@ def mask(text: str, names: list[str]) -> str:
     order = tuple(sorted({n for n in names if n and n.strip()}, key=len, reverse=True))
     pieces = []
     position = 0
-    for start, end in name_spans(text, order):
+    spans = name_spans(text, order)
+    for start, end in spans:
         pieces += [text[position:start], MASK, " " * (end - start - 1)]
         position = end
     if not pieces:
         return text
     pieces.append(text[position:])
-    return "".join(pieces)
+    return _derived("".join(pieces), text, spans)
 
 
 def name_spans(text: str, order: tuple[str, ...]) -> list[tuple[int, int]]:

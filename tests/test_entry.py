@@ -208,8 +208,9 @@ def test_a_tampered_result_is_not_used(cache_home, copy, capsys, monkeypatch):
     first = check(capsys)
     folder = cache_home / "etiquette-lint"
     (entry_file,) = folder.glob(results.PREFIX + "*")
-    data = entry_file.read_bytes()
-    entry_file.write_bytes(data.replace(b'"status": ', b'"status": 0, "x": ', 1))
+    data = bytearray(entry_file.read_bytes())
+    data[len(data) // 2] ^= 1  # one bit of the kept entry changed
+    entry_file.write_bytes(bytes(data))
     runs = Runs(monkeypatch)
     assert check(capsys) == first
     assert runs.count == 1
@@ -283,3 +284,17 @@ def test_the_api_keeps_unchanged_plans_until_a_file_changes(copy, tmp_path):
     nearer = lint_path(plan, today=today)
     memo.clear()
     assert nearer == lint_path(plan, today=today)
+
+
+def test_a_one_shot_check_keeps_nothing_in_memory_and_the_api_still_does(copy, capsys, no_cache):
+    from datetime import date
+
+    from etiquette_lint import lint_path
+    from etiquette_lint.core import memo
+
+    memo.clear()
+    out, _err, status = run(capsys, entry.main, ["check", str(copy), "--today", "2026-11-26"])
+    assert status == 1 and "warning" in out
+    assert not memo._entries  # a check lints each plan once: nothing to keep
+    lint_path(next(copy.glob("*.plan.yaml")), today=date(2026, 11, 26))
+    assert memo._entries  # the pause ended with the check

@@ -371,3 +371,23 @@ async def test_a_plan_on_disk_that_became_a_fifo_is_not_read(client: LanguageCli
     await wait_for(client, plan, lambda d: not d)  # the plan cannot be read: its diagnostics go
     assert not client.diagnostics.get(uri(folder / "waiting.plan.yaml"))
     assert not client.diagnostics.get(uri(folder / "zero.plan.yaml"))
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "utf-32"])
+def test_positions_of_ascii_lines_are_counted_as_pygls_counts(encoding):
+    """The server skips pygls's per-character count on an ASCII line: the same position, in every
+    encoding, also past the line's end."""
+    from types import SimpleNamespace
+
+    from pygls.workspace.position_codec import PositionCodec
+
+    from etiquette_lint.lsp import EtiquetteServer
+
+    codec = PositionCodec(encoding)
+    server = SimpleNamespace(workspace=SimpleNamespace(position_codec=codec))
+    lines = "Dear Dana,\r\nThank you.\n😀 Ünïcode line\n\nlast".splitlines(True)
+    for line in range(1, len(lines) + 2):
+        for column in range(1, 30):
+            point = lsp.Position(line - 1, column - 1)
+            expected = point if point.line >= len(lines) else codec.position_to_client_units(lines, point)
+            assert EtiquetteServer.position(server, lines, line, column) == expected

@@ -237,6 +237,17 @@ def test_the_date_comes_from_the_option_then_the_header_then_today(plan, tmp_pat
     assert any(TODAY in f["message"] for f in found)
 
 
+def test_a_date_header_with_an_absurd_zone_offset_counts_as_no_date(plan, tmp_path, capsys):
+    """Found by tests/fuzz (message target): `-0700999...` as the zone overflowed the standard
+    library's date parser (OverflowError: an internal error). Such a header is ignored."""
+    message = tmp_path / "chase.eml"
+    message.write_text(CHASER.replace("09:00:00 -0600", "09:00:00 -0700" + "9" * 60))
+    for args in (("--plan", str(plan), str(message)), (str(message),)):
+        code, out, err = run(capsys, *args)
+        assert code in (0, 1), out + err
+        assert "internal error" not in out + err and "Traceback" not in out + err
+
+
 def test_python_dash_m_presend_reads_standard_input(plan):
     import subprocess
 

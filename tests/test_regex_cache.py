@@ -17,7 +17,7 @@ def empty_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.setattr(regex_cache, "_programs", None)
     monkeypatch.setattr(regex_cache, "_used", set())
-    monkeypatch.setattr(regex_cache, "_new_bytes", 0)  # a fresh run: nothing kept yet counts against the cap
+    monkeypatch.setattr(regex_cache, "_new_bytes", 0)  # a new run
     return tmp_path
 
 
@@ -82,3 +82,29 @@ def test_a_long_lived_process_stops_keeping_new_programs_at_the_bound(empty_cach
     assert 0 < kept < 300
     assert compile_pattern(r"\bJordan Lee 1\b", re.I) == re.compile(r"\bJordan Lee 1\b", re.I)
     assert len(regex_cache._programs) == kept
+
+
+def test_a_save_keeps_what_this_run_used_first_within_the_bound(empty_cache, monkeypatch):
+    """Programs of older phrase lists or custom rules pile up; a save keeps those its run used,
+    then the most recent, up to MAX_SAVED_BYTES, and a run that loads a larger file trims it."""
+    old = [rf"\bold pattern number {n}\b" for n in range(40)]
+    for source in old:
+        compile_pattern(source, re.I)
+    regex_cache._save()
+    file = empty_cache / "etiquette-lint" / regex_cache.file_name()
+    full_size = file.stat().st_size
+
+    monkeypatch.setattr(regex_cache, "_programs", None)  # a new run, with a smaller bound
+    monkeypatch.setattr(regex_cache, "_used", set())
+    monkeypatch.setattr(regex_cache, "_unsaved", False)
+    monkeypatch.setattr(regex_cache, "MAX_SAVED_BYTES", full_size // 4)
+    used = old[:3]
+    for source in used:
+        assert compile_pattern(source, re.I) == re.compile(source, re.I)
+    assert regex_cache._unsaved  # the file is over the bound: it is written again, trimmed
+    regex_cache._save()
+    assert file.stat().st_size <= full_size // 4 + 4096
+    monkeypatch.setattr(regex_cache, "_programs", None)
+    kept = regex_cache._load()
+    assert all((source, int(re.I)) in kept for source in used)
+    assert 3 < len(kept) < len(old)

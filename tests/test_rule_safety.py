@@ -94,6 +94,44 @@ def test_a_phrase_list_that_could_take_super_linear_time_is_refused(capsys, tmp_
     assert code == 2 and str(path) in err and "/patterns/1" in err and why in err
 
 
+@pytest.mark.parametrize(
+    ("patterns", "where", "why"),
+    [
+        (["please respond(?:", "soon)"], "/patterns/0", "not a valid regular expression"),
+        (["(?P<w>respond) now", "(?P<w>reply) now"], "/patterns", "group name used twice"),
+    ],
+    ids=["unbalanced-across-two-patterns", "same-group-name"],
+)
+def test_patterns_that_only_compile_joined_or_only_alone_are_refused(capsys, tmp_path, patterns, where, why):
+    """Found by tests/fuzz (rules target): each pattern was checked only as part of the list's
+    joined alternation, so two invalid patterns that balance each other passed, and failed when
+    one was compiled alone while linting: an internal error instead of a rule-file error."""
+    phrases = tmp_path / "rules" / "phrases"
+    phrases.mkdir(parents=True)
+    path = phrases / "odd.yaml"
+    path.write_text(yaml.safe_dump({"name": "odd", "patterns": patterns}), encoding="utf-8")
+    code = main(["check", str(EXAMPLES / "messy"), "--today", "2026-11-26", "--rules", str(tmp_path / "rules")])
+    err = capsys.readouterr().err
+    assert code == 2 and str(path) in err and where in err and why in err, err
+    assert "internal error" not in err
+
+
+def test_a_custom_define_that_replaces_a_built_in_one_is_checked(capsys, tmp_path):
+    """Found by tests/fuzz (rules target): a --rules list named like a built-in one (`month`)
+    replaces its `define`, which built-in patterns call; those were trusted and not checked, so
+    an invalid definition crashed loading as an internal error. Now it is refused, naming the
+    file and its /define."""
+    phrases = tmp_path / "rules" / "phrases"
+    phrases.mkdir(parents=True)
+    path = phrases / "month.yaml"
+    path.write_text(yaml.safe_dump({"name": "month", "define": "(?:jan(?:uary)?|feb"}), encoding="utf-8")
+    code = main(["check", str(EXAMPLES / "messy"), "--today", "2026-11-26", "--rules", str(tmp_path / "rules")])
+    err = capsys.readouterr().err
+    assert code == 2 and str(path) in err and "/define" in err and "not a valid regular expression" in err, err
+    path.write_text(yaml.safe_dump({"name": "month", "define": "(?:jan(?:uary)?|feb(?:ruary)?)"}), encoding="utf-8")
+    assert main(["check", str(EXAMPLES / "messy"), "--today", "2026-11-26", "--rules", str(tmp_path / "rules")]) == 1
+
+
 def test_an_ordinary_custom_phrase_list_loads(capsys, tmp_path):
     phrases = tmp_path / "rules" / "phrases"
     phrases.mkdir(parents=True)

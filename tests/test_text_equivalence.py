@@ -313,3 +313,46 @@ def test_companies_found_as_the_plain_search_finds_them(parts):
     text = "".join(parts)
     for company, distinctive in (("Meridian Freight", ("Meridian",)), ("Meridian", ("Meridian",))):
         assert T.company_mentions(text, company, distinctive) == plain_company_mentions(text, company, distinctive)
+
+
+# --- a changed text read again only around its changes (dispatch.Index.rescan) --------------------
+
+_FAMILY_INDEX = T._index_of(PHRASES["pushy"])[0]
+
+
+def _changed(text: str, spans, mask: bool) -> str:
+    pieces, position = [], 0
+    for start, end in spans:
+        pieces += [text[position:start], (T.MASK if mask else " ") + " " * (end - start - 1)]
+        position = end
+    return "".join(pieces) + text[position:]
+
+
+def test_blanked_and_masked_drafts_rescanned_as_a_whole_scan_reads_them():
+    names = ["Dana Whitfield", "Dana", "Harbor Analytics", "Jordan Lee", "I", "you", "the team"]
+    for label, text in DRAFTS:
+        scanned = _FAMILY_INDEX.scan(text)
+        courtesy = [(h.start, h.end) for h in T.find_phrases(text, PHRASES["courtesy"])]
+        order = tuple(sorted(names, key=len, reverse=True))
+        for spans, mask in ((courtesy, False), (T.name_spans(text, order), True)):
+            changed = _changed(text, spans, mask)
+            assert _FAMILY_INDEX.rescan(scanned, changed, spans) == _FAMILY_INDEX.scan(changed), label
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.sampled_from(["I ", "would ", "the ", "a", "n", " ", "\n", "Dana", "'s", ".", "[", "xx", "if"])),
+    st.lists(st.tuples(st.integers(0, 80), st.integers(1, 9))),
+    st.booleans(),
+)
+def test_any_change_of_spans_rescanned_as_a_whole_scan_reads_it(parts, cuts, mask):
+    text = "".join(parts) + " and so on" * 40  # long enough to be read again around the changes only
+    spans, position = [], 0
+    for gap, width in cuts:
+        start = position + gap
+        if start + width > len(text):
+            break
+        spans.append((start, start + width))
+        position = start + width
+    changed = _changed(text, spans, mask)
+    assert _FAMILY_INDEX.rescan(_FAMILY_INDEX.scan(text), changed, spans) == _FAMILY_INDEX.scan(changed)

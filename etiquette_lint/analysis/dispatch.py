@@ -218,6 +218,43 @@ class Index:
                 out[number][start] = indexes
         return out
 
+    def rescan(self, scanned: list[dict[int, tuple[int, ...]]], text: str, spans) -> list[dict[int, tuple[int, ...]]]:
+        """`scan(text)` for a text made from a scanned one (`scanned`: what `scan` gave for it) by
+        changing the characters of `spans` (sorted, disjoint (start, end), the length kept: blanked
+        courtesy, masked names). What `scan` finds at a place depends on the character before it
+        and the KEY characters from it, so only the places within KEY - 1 characters before a
+        changed span, or inside it, or just after it, are read again; the rest is kept."""
+        windows: list[list[int]] = []
+        for start, end in spans:
+            low, high = max(0, start - KEY + 1), end + 1
+            if windows and low <= windows[-1][1]:
+                windows[-1][1] = max(windows[-1][1], high)
+            else:
+                windows.append([low, high])
+        if not windows or self.starts is None:
+            return scanned
+        if 4 * sum(high - low for low, high in windows) > len(text):
+            return self.scan(text)  # most of the text: reading it all costs less
+        folded = fold(text)
+        fresh: list[list[tuple[int, tuple[int, ...]]]] = [[] for _ in self.lists]
+        by_key = self.by_key
+        for low, high in windows:
+            for match in self.starts.finditer(folded, low, min(len(folded), high + KEY - 1)):
+                start = match.start()
+                if start >= high:
+                    break  # read with the text cut short: outside the window, kept from before
+                for number, indexes in by_key[match.group(1)]:
+                    fresh[number].append((start, indexes))
+        blocked: set[int] = set()
+        for low, high in windows:
+            blocked.update(range(low, high))
+        out = []
+        for found, new in zip(scanned, fresh, strict=True):
+            kept = [item for item in found.items() if item[0] not in blocked]
+            # in order of start, as scan gives them (the starts are distinct: no tie to break)
+            out.append(found if not new and len(kept) == len(found) else dict(sorted(kept + new)))
+        return out
+
 
 ALGORITHM = 1  # the version of the derivation above: a generated table records it
 

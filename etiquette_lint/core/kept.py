@@ -23,13 +23,14 @@ from __future__ import annotations
 import atexit
 import marshal
 import sys
+from functools import lru_cache
 
 from . import private_cache
 from .digest import hexdigest
 
 MAX_ENTRIES = 64  # values of one kind, unless the caller says otherwise
-MAX_FILE_BYTES = 16 * 2**20  # all values of one kind
-MAX_VALUE_BYTES = 2**20  # a larger value is derived every time
+MAX_FILE_BYTES = 2**20  # all values of one kind: the file is read and checked on every cold start
+MAX_VALUE_BYTES = 2**18  # a larger value is derived every time
 
 _kept: dict[str, dict[str, bytes]] = {}  # kind -> digest -> marshalled value, as read or added this run
 _unsaved: set[str] = set()
@@ -70,6 +71,7 @@ def value(kind: str, inputs: object, code: tuple[str | None, ...], derive, *, li
     return result
 
 
+@lru_cache(maxsize=8)
 def module_file(name: str) -> str | None:
     """The file of an importable module, found without importing it (its version, for `code`)."""
     from importlib.machinery import PathFinder
@@ -97,7 +99,7 @@ def _key(inputs: object, code: tuple[str | None, ...]) -> str | None:
             return None  # nothing to tell one version of the code from another
         parts.append(source)
     try:
-        parts.append(marshal.dumps(inputs))
+        parts.append(marshal.dumps(inputs, 2))  # version 2: no back-references, the same bytes for the same values
     except ValueError:
         return None
     return hexdigest(b"".join(len(p).to_bytes(8, "big") + p for p in parts))

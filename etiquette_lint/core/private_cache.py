@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-from pathlib import Path
 
 from .digest import SIZE, digest, same_digest
 
@@ -35,17 +34,17 @@ _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLO
 _CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
-def location() -> Path | None:
+def location() -> str | None:
     """Where the folder is (None when caching is turned off or there is no home folder)."""
     if os.environ.get("ETIQUETTE_LINT_NO_CACHE"):
         return None
     base = os.environ.get("XDG_CACHE_HOME")
     if not base:
-        try:
-            base = str(Path.home() / ".cache")
-        except RuntimeError:
+        home = os.path.expanduser("~")  # what Path.home() reads (without importing pathlib)
+        if home == "~":
             return None
-    return Path(base) / "etiquette-lint"
+        base = os.path.join(home, ".cache")
+    return os.path.join(base, "etiquette-lint")
 
 
 class Folder:
@@ -112,11 +111,11 @@ def open_folder() -> Folder | None:
     return _opened[key]
 
 
-def _open(path: Path) -> Folder | None:
+def _open(path: str | os.PathLike) -> Folder | None:
     if not hasattr(os, "geteuid") or os.open not in os.supports_dir_fd:
         return None  # not a POSIX system: keep nothing
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         with contextlib.suppress(FileExistsError):
             os.mkdir(path, 0o700)
         fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))

@@ -18,16 +18,15 @@ of at most `MAX_ENTRY_BYTES` each. `ETIQUETTE_LINT_NO_CACHE=1` turns this off.
 
 from __future__ import annotations
 
-import json
+import marshal
 import os
 import stat
 import sys
-from pathlib import Path
 
 from . import private_cache
 from .digest import hexdigest
 
-FORMAT = 1
+FORMAT = 2  # 2: entries and keys written by marshal (json's import cost more than the rest of a kept check)
 PREFIX = "result-"
 MAX_ENTRIES = 256
 MAX_ENTRY_BYTES = 8 * 2**20
@@ -44,15 +43,24 @@ def code_digest() -> str:
     their ~90 files on every run would cost more than the rest of a kept check)."""
     global _code
     if _code is None:
-        from ..resources import rules_dir, schema_path
-
         package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
         parts: list = [sys.version, sys.implementation.name, FORMAT]
-        for folder, suffix in ((package, ".py"), (str(rules_dir()), ".yaml"), (str(schema_path("x").parent), ".json")):
+        for folder, suffix in (
+            (package, ".py"),
+            (_data_dir(package, "rules"), ".yaml"),
+            (_data_dir(package, "schemas"), ".json"),
+        ):
             parts.append(folder)
             parts.extend(sorted(_stamps(folder, suffix)))
         _code = hexdigest(repr(parts).encode())
     return _code
+
+
+def _data_dir(package: str, name: str) -> str:
+    """What resources.py finds (inside an installed package, else beside it in a checkout), as a
+    string: resources.py's pathlib costs ~5 ms of a kept check."""
+    inside = os.path.join(package, name)
+    return inside if os.path.isdir(inside) else os.path.join(os.path.dirname(package), name)
 
 
 def _stamps(folder: str, suffix: str):
@@ -101,6 +109,8 @@ def _file_digest(path: str) -> str | None:
 def _rules_files(folders: tuple[str, ...]) -> list:
     out = []
     for folder in folders:
+        from pathlib import Path  # only with --rules
+
         base = Path(folder)
         files = sorted(base.rglob("*")) if base.is_dir() else []
         out.append([folder, [[str(f.relative_to(base)), _file_digest(str(f))] for f in files if f.is_file()]])
@@ -127,7 +137,7 @@ def run_key(options: dict, files: list[str]) -> str | None:
         "rules": _rules_files(tuple(options.get("rules_dirs") or ())),
         "config": _file_digest(options["config"]) if options.get("config") else None,
     }
-    return hexdigest(json.dumps(key, sort_keys=True).encode())
+    return hexdigest(marshal.dumps(key, 2))  # version 2: no back-references, the same bytes for the same values
 
 
 def _zone() -> list:
@@ -146,6 +156,8 @@ def _zone() -> list:
 
 def config_candidates(plan: str) -> list[str]:
     """Every configuration file that could apply to `plan`: both names, in every folder above it."""
+    from pathlib import Path  # after a run (to keep its result): the lint imported it already
+
     try:
         folder = Path(plan).parent.resolve()
     except (OSError, RuntimeError):
@@ -190,7 +202,7 @@ def lookup(key: str) -> dict | None:
     if payload is None:
         return None
     try:
-        entry = json.loads(payload)
+        entry = marshal.loads(payload)  # our own output: the digest held
         deps = entry["deps"]
         for path, digest in deps:
             if _file_digest(path) != digest:
@@ -199,7 +211,7 @@ def lookup(key: str) -> dict | None:
             return None
         if not isinstance(entry["status"], int):
             return None
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, EOFError):
         return None
     return entry
 
@@ -208,7 +220,7 @@ def store(key: str, deps: list, stdout: str, stderr: str, status: int) -> None:
     folder = private_cache.open_folder()
     if folder is None:
         return
-    payload = json.dumps({"deps": deps, "stdout": stdout, "stderr": stderr, "status": status}).encode()
+    payload = marshal.dumps({"deps": deps, "stdout": stdout, "stderr": stderr, "status": status})
     if len(payload) > MAX_ENTRY_BYTES:
         return
     if folder.write(PREFIX + key, payload):

@@ -18,7 +18,6 @@ import os
 import stat
 import sys
 from collections.abc import Iterable
-from pathlib import Path
 
 from ..errors import EtiquetteLintError
 
@@ -122,6 +121,8 @@ def _stream(data: bytes, output: str) -> None:
 
 
 def _replace(data: bytes, output: str, existing: os.stat_result | None) -> None:
+    from pathlib import Path  # only for --output
+
     final = Path(output).resolve()  # through symbolic links: the link stays, its target is replaced
     if existing is not None:
         mode = stat.S_IMODE(existing.st_mode)
